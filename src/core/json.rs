@@ -1,0 +1,394 @@
+//! A small, strict JSON value with its own parser and writer.
+//!
+//! The module needs JSON in three places: server bodies, JWT payloads and the
+//! stored session record. A hand-written parser keeps the wasm small (no
+//! serde monomorphisation, no float formatting) and lets every parse be
+//! tested natively. Numbers keep their source text, so a value read from a
+//! server is written back byte for byte in `user.raw`.
+
+/// A parsed JSON value. Object members keep their order; duplicate keys are
+/// kept as they came and [`Json::get`] answers with the first.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Json {
+    Null,
+    Bool(bool),
+    /// The number's JSON text, already checked to be a valid JSON number.
+    Num(String),
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+/// Nesting deeper than this is refused rather than risking the stack.
+const MAX_DEPTH: usize = 64;
+
+impl Json {
+    /// Parses strict JSON (RFC 8259): no comments, no trailing commas, no
+    /// leading zeros, surrounding whitespace only. `None` for anything else.
+    pub fn parse(text: &str) -> Option<Json> {
+        let mut p = Parser { s: text.as_bytes(), i: 0 };
+        let v = p.value(0)?;
+        p.ws();
+        (p.i == p.s.len()).then_some(v)
+    }
+
+    /// A number from an integer, e.g. a time in milliseconds.
+    pub fn int(n: i64) -> Json {
+        Json::Num(n.to_string())
+    }
+
+    pub fn str(s: &str) -> Json {
+        Json::Str(s.to_owned())
+    }
+
+    pub fn opt_str(s: Option<&str>) -> Json {
+        s.map_or(Json::Null, Json::str)
+    }
+
+    pub fn opt_int(n: Option<i64>) -> Json {
+        n.map_or(Json::Null, Json::int)
+    }
+
+    /// The first member named `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Num(text) => text.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// An integral number that fits an `i64` (fractions are refused).
+    pub fn as_i64(&self) -> Option<i64> {
+        let f = self.as_f64()?;
+        (f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15).then_some(f as i64)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    /// A string member, `None` when absent or of another type.
+    pub fn str_at(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Json::as_str)
+    }
+
+    /// The object without the named members.
+    pub fn without(&self, keys: &[&str]) -> Json {
+        match self {
+            Json::Obj(members) => Json::Obj(
+                members.iter().filter(|(k, _)| !keys.contains(&k.as_str())).cloned().collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// Writes compact JSON.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Num(n) => out.push_str(n),
+            Json::Str(s) => write_str(s, out),
+            Json::Arr(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Obj(members) => {
+                out.push('{');
+                for (i, (k, v)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_str(k, out);
+                    out.push(':');
+                    v.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+}
+
+/// Builds an object from `(key, value)` pairs.
+pub fn obj<const N: usize>(members: [(&str, Json); N]) -> Json {
+    Json::Obj(members.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+fn write_str(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                let n = c as u32;
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(HEX[((n >> shift) & 0xf) as usize] as char);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    fn literal(&mut self, word: &str, v: Json) -> Option<Json> {
+        let end = self.i.checked_add(word.len())?;
+        (self.s.get(self.i..end)? == word.as_bytes()).then(|| {
+            self.i = end;
+            v
+        })
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Json> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.ws();
+        match self.peek()? {
+            b'n' => self.literal("null", Json::Null),
+            b't' => self.literal("true", Json::Bool(true)),
+            b'f' => self.literal("false", Json::Bool(false)),
+            b'"' => self.string().map(Json::Str),
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.eat(b']').is_some() {
+                    return Some(Json::Arr(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    self.ws();
+                    if self.eat(b']').is_some() {
+                        return Some(Json::Arr(items));
+                    }
+                    self.eat(b',')?;
+                }
+            }
+            b'{' => {
+                self.i += 1;
+                let mut members = Vec::new();
+                self.ws();
+                if self.eat(b'}').is_some() {
+                    return Some(Json::Obj(members));
+                }
+                loop {
+                    self.ws();
+                    let key = self.string()?;
+                    self.ws();
+                    self.eat(b':')?;
+                    members.push((key, self.value(depth + 1)?));
+                    self.ws();
+                    if self.eat(b'}').is_some() {
+                        return Some(Json::Obj(members));
+                    }
+                    self.eat(b',')?;
+                }
+            }
+            _ => self.number(),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    fn number(&mut self) -> Option<Json> {
+        let start = self.i;
+        let _ = self.eat(b'-');
+        match self.peek()? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => {
+                self.digits();
+            }
+            _ => return None,
+        }
+        if self.eat(b'.').is_some() && self.digits() == 0 {
+            return None;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        let text = std::str::from_utf8(self.s.get(start..self.i)?).ok()?;
+        Some(Json::Num(text.to_owned()))
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let mut n = 0;
+        for _ in 0..4 {
+            let d = (self.peek()? as char).to_digit(16)?;
+            n = n * 16 + d;
+            self.i += 1;
+        }
+        Some(n)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let mut out = Vec::new();
+        loop {
+            let c = self.peek()?;
+            self.i += 1;
+            match c {
+                b'"' => return String::from_utf8(out).ok(),
+                b'\\' => {
+                    let e = self.peek()?;
+                    self.i += 1;
+                    let ch = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape(),
+                        _ => return None,
+                    };
+                    let mut buf = [0; 4];
+                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                }
+                0..=0x1f => return None,
+                _ => out.push(c),
+            }
+        }
+    }
+
+    /// A `\u` escape; lone surrogates become U+FFFD, as JavaScript's own
+    /// strings turn into when they cross into Rust.
+    fn unicode_escape(&mut self) -> char {
+        let Some(hi) = self.hex4() else { return '\u{fffd}' };
+        if (0xd800..0xdc00).contains(&hi) {
+            let save = self.i;
+            if self.eat(b'\\').is_some() && self.eat(b'u').is_some() {
+                if let Some(lo) = self.hex4().filter(|lo| (0xdc00..0xe000).contains(lo)) {
+                    let n = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+                    return char::from_u32(n).unwrap_or('\u{fffd}');
+                }
+            }
+            self.i = save;
+        }
+        char::from_u32(hi).unwrap_or('\u{fffd}')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_values_and_keeps_number_text() {
+        let text = r#"{"a":[1,-0.5,2e10,true,null],"b":"Majiteľ \"q\" \u0001","c":{}}"#;
+        let v = Json::parse(text).unwrap();
+        assert_eq!(v.get("a"), Some(&Json::Arr(vec![
+            Json::Num("1".into()), Json::Num("-0.5".into()), Json::Num("2e10".into()),
+            Json::Bool(true), Json::Null,
+        ])));
+        assert_eq!(v.str_at("b"), Some("Majiteľ \"q\" \u{1}"));
+        assert_eq!(Json::parse(&v.to_text()), Some(v));
+    }
+
+    #[test]
+    fn refuses_what_strict_json_refuses() {
+        for bad in ["", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "+1", "NaN", "'a'", "{a:1}",
+            "\"\t\"", "[1] x", "tru", "\"\\x\"", "1e", "{\"a\" 1}"] {
+            assert_eq!(Json::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn surrogate_pairs_join_and_lone_ones_become_replacement() {
+        assert_eq!(Json::parse(r#""\ud83d\ude00""#), Some(Json::str("😀")));
+        assert_eq!(Json::parse(r#""\ud83d x""#), Some(Json::str("\u{fffd} x")));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(Json::parse(&deep), None);
+        let ok = format!("{}{}", "[".repeat(60), "]".repeat(60));
+        assert!(Json::parse(&ok).is_some());
+    }
+
+    #[test]
+    fn integers_only_when_integral() {
+        assert_eq!(Json::parse("1700000000").unwrap().as_i64(), Some(1_700_000_000));
+        assert_eq!(Json::parse("1.5").unwrap().as_i64(), None);
+        assert_eq!(Json::parse("1e400").unwrap().as_i64(), None);
+    }
+
+    #[test]
+    fn writes_control_characters_escaped() {
+        assert_eq!(Json::str("a\u{1f}\n").to_text(), "\"a\\u001f\\n\"");
+    }
+}

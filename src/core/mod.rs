@@ -1,0 +1,11 @@
+//! The pure core: every decision the module makes, in plain Rust with no
+//! browser APIs, no clock and no randomness of its own.
+
+pub mod backend;
+pub mod error;
+pub mod json;
+pub mod jwt;
+pub mod options;
+pub mod schedule;
+pub mod session;
+pub mod time;

@@ -1,0 +1,236 @@
+//! `AuthOptions`: validation with messages that name the option, and defaults.
+
+use super::error::AuthError;
+use super::json::Json;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Backend {
+    Portos,
+    CashDesk,
+    MetaDefender,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Portos => "portos",
+            Backend::CashDesk => "cashdesk",
+            Backend::MetaDefender => "metadefender",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Backend> {
+        [Backend::Portos, Backend::CashDesk, Backend::MetaDefender].into_iter().find(|b| b.as_str() == s)
+    }
+
+    pub fn can_refresh(self) -> bool {
+        self != Backend::CashDesk
+    }
+}
+
+/// The validated options of one client.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Config {
+    /// Without a trailing slash, so paths append cleanly.
+    pub base_url: String,
+    pub backend: Backend,
+    /// `false` for `storage: "memory"`.
+    pub session_storage: bool,
+    pub storage_key: String,
+    pub auto_refresh: bool,
+    pub refresh_margin_ms: i64,
+    pub timeout_ms: i64,
+    pub headers: Vec<(String, String)>,
+    pub developer_id: Option<String>,
+    pub server_time_zone: String,
+}
+
+const KNOWN: [&str; 11] = [
+    "baseUrl", "backend", "storage", "storageKey", "autoRefresh", "refreshMargin", "timeout",
+    "headers", "developerId", "serverTimeZone", "allowInsecureHttp",
+];
+
+/// The longest wait a browser timer takes (2^31 − 1 ms).
+pub const MAX_TIMER_MS: i64 = 2_147_483_647;
+
+/// Validates the options object. `base_url` must already be the href the
+/// browser's URL parser produced (the web layer parses it).
+pub fn parse(options: &Json) -> Result<Config, AuthError> {
+    let Json::Obj(members) = options else {
+        return Err(AuthError::invalid("options must be an object such as { baseUrl: \"https://pos.example\" }"));
+    };
+    if let Some((k, _)) = members.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
+        return Err(AuthError::invalid(format!("unknown option \"{k}\"")));
+    }
+    let get = |k: &str| options.get(k);
+    let string = |k: &str| -> Result<Option<String>, AuthError> {
+        match get(k) {
+            None => Ok(None),
+            Some(Json::Str(s)) if !s.is_empty() => Ok(Some(s.clone())),
+            Some(_) => Err(AuthError::invalid(format!("{k} must be a non-empty string"))),
+        }
+    };
+    let boolean = |k: &str, default: bool| match get(k) {
+        None => Ok(default),
+        Some(Json::Bool(b)) => Ok(*b),
+        Some(_) => Err(AuthError::invalid(format!("{k} must be true or false"))),
+    };
+    let number = |k: &str, default: f64, min_exclusive: bool| -> Result<f64, AuthError> {
+        let Some(v) = get(k) else { return Ok(default) };
+        let n = v.as_f64().filter(|n| n.is_finite());
+        match n {
+            Some(n) if n > 0.0 || (n == 0.0 && !min_exclusive) => Ok(n),
+            _ => Err(AuthError::invalid(format!(
+                "{k} must be a finite number {}",
+                if min_exclusive { "> 0" } else { ">= 0" }
+            ))),
+        }
+    };
+
+    let allow_insecure = boolean("allowInsecureHttp", false)?;
+    let base_url = string("baseUrl")?.ok_or_else(|| AuthError::invalid("baseUrl is required"))?;
+    let base_url = check_base_url(&base_url, allow_insecure)?;
+    let backend = match string("backend")? {
+        None => Backend::Portos,
+        Some(b) => Backend::parse(&b)
+            .ok_or_else(|| AuthError::invalid("backend must be \"portos\", \"cashdesk\" or \"metadefender\""))?,
+    };
+    let session_storage = match string("storage")?.as_deref() {
+        None | Some("session") => true,
+        Some("memory") => false,
+        Some(_) => return Err(AuthError::invalid("storage must be \"session\" or \"memory\"")),
+    };
+    Ok(Config {
+        base_url,
+        backend,
+        session_storage,
+        storage_key: string("storageKey")?.unwrap_or_else(|| "pos-auth".to_owned()),
+        auto_refresh: boolean("autoRefresh", true)?,
+        refresh_margin_ms: (number("refreshMargin", 60.0, false)? * 1000.0).min(1e15) as i64,
+        timeout_ms: (number("timeout", 10_000.0, true)?.ceil() as i64).min(MAX_TIMER_MS),
+        headers: headers(get("headers"))?,
+        developer_id: string("developerId")?,
+        server_time_zone: string("serverTimeZone")?.unwrap_or_else(|| "Europe/Kyiv".to_owned()),
+    })
+}
+
+/// `https:`, or `http:` on a loopback host, unless insecure HTTP is allowed;
+/// no credentials, query or fragment. Returns it without a trailing slash.
+pub fn check_base_url(href: &str, allow_insecure: bool) -> Result<String, AuthError> {
+    let bad = |why: &str| Err(AuthError::invalid(format!("baseUrl {why}")));
+    let (scheme, rest) = match href.split_once("://") {
+        Some((s, r)) if s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http") => (s, r),
+        _ => return bad("must be an absolute http: or https: URL"),
+    };
+    if href.contains(['?', '#']) {
+        return bad("must not have a query or fragment");
+    }
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        return bad("must not contain credentials");
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().map(|h| ["[", h, "]"].concat()).unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default().to_ascii_lowercase(),
+    };
+    if host.is_empty() {
+        return bad("must name a host");
+    }
+    if scheme.eq_ignore_ascii_case("http") && !allow_insecure && !is_loopback(&host) {
+        return bad("must use https: (http: is allowed on localhost, 127.0.0.0/8 and [::1]; set allowInsecureHttp: true to permit it elsewhere)");
+    }
+    Ok(href.trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(host: &str) -> bool {
+    if host == "localhost" || host == "[::1]" {
+        return true;
+    }
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4 && octets[0] == "127" && octets.iter().all(|o| o.parse::<u8>().is_ok())
+}
+
+fn headers(value: Option<&Json>) -> Result<Vec<(String, String)>, AuthError> {
+    let members = match value {
+        None => return Ok(Vec::new()),
+        Some(Json::Obj(m)) => m,
+        Some(_) => return Err(AuthError::invalid("headers must be an object of header names to strings")),
+    };
+    let token = |s: &str| {
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    members
+        .iter()
+        .map(|(name, v)| {
+            let Json::Str(value) = v else {
+                return Err(AuthError::invalid(format!("headers[\"{name}\"] must be a string")));
+            };
+            if !token(name) {
+                return Err(AuthError::invalid(format!("headers: \"{name}\" is not a valid header name")));
+            }
+            if name.eq_ignore_ascii_case("authorization") {
+                return Err(AuthError::invalid("headers must not set Authorization: the client sets it"));
+            }
+            if value.contains(['\r', '\n', '\0']) {
+                return Err(AuthError::invalid(format!("headers[\"{name}\"] must not contain CR, LF or NUL")));
+            }
+            Ok((name.clone(), value.clone()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(text: &str) -> Result<Config, AuthError> {
+        parse(&Json::parse(text).unwrap())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = opts(r#"{"baseUrl":"https://pos.example/api/"}"#).unwrap();
+        assert_eq!(c.base_url, "https://pos.example/api");
+        assert_eq!(c.backend, Backend::Portos);
+        assert!(c.session_storage && c.auto_refresh);
+        assert_eq!((c.refresh_margin_ms, c.timeout_ms), (60_000, 10_000));
+        assert_eq!(c.storage_key, "pos-auth");
+        assert_eq!(c.server_time_zone, "Europe/Kyiv");
+    }
+
+    #[test]
+    fn messages_name_the_option() {
+        let cases = [
+            (r#"{}"#, "baseUrl"),
+            (r#"{"baseUrl":"https://a","bogus":1}"#, "bogus"),
+            (r#"{"baseUrl":"https://a","timeout":0}"#, "timeout"),
+            (r#"{"baseUrl":"https://a","timeout":"5"}"#, "timeout"),
+            (r#"{"baseUrl":"https://a","refreshMargin":-1}"#, "refreshMargin"),
+            (r#"{"baseUrl":"https://a","backend":"sap"}"#, "backend"),
+            (r#"{"baseUrl":"https://a","storage":"local"}"#, "storage"),
+            (r#"{"baseUrl":"https://a","autoRefresh":1}"#, "autoRefresh"),
+            (r#"{"baseUrl":"https://a","headers":{"Authorization":"x"}}"#, "Authorization"),
+            (r#"{"baseUrl":"https://a","headers":{"X-A":"1\r\nX-B: 2"}}"#, "X-A"),
+            (r#"{"baseUrl":"https://a","headers":{"X-A":1}}"#, "X-A"),
+            (r#"{"baseUrl":"http://pos.example"}"#, "baseUrl"),
+            (r#"{"baseUrl":"ftp://pos.example"}"#, "baseUrl"),
+            (r#"{"baseUrl":"https://u:p@pos.example"}"#, "baseUrl"),
+            (r#"{"baseUrl":"https://pos.example/?a=1"}"#, "baseUrl"),
+        ];
+        for (text, name) in cases {
+            let e = opts(text).unwrap_err();
+            assert!(e.message.contains(name), "{text} -> {}", e.message);
+        }
+        assert!(parse(&Json::Null).is_err());
+    }
+
+    #[test]
+    fn loopback_http_is_fine_and_insecure_needs_consent() {
+        for ok in ["http://localhost:8080", "http://127.0.0.1/x", "http://127.9.9.9", "http://[::1]:3000/"] {
+            assert!(check_base_url(ok, false).is_ok(), "{ok}");
+        }
+        assert!(check_base_url("http://127.0.0.1.example.com", false).is_err());
+        assert!(check_base_url("http://10.0.0.5", false).is_err());
+        assert!(check_base_url("http://10.0.0.5", true).is_ok());
+    }
+}
