@@ -156,9 +156,9 @@ pub fn from_status(call: Call, status: u16, body: &str, retry_after: Option<u32>
     let json = Json::parse(body).filter(|j| matches!(j, Json::Obj(_)));
     let errors = json.as_ref().map(field_errors).unwrap_or_default();
     let code = match status {
+        400 | 401 | 403 if call == Call::Refresh => Code::SessionExpired,
         400 | 422 if !errors.is_empty() => Code::Validation,
         400 | 401 | 403 if call == Call::Login => Code::InvalidCredentials,
-        400 | 401 | 403 if call == Call::Refresh => Code::SessionExpired,
         401 => Code::SessionExpired,
         403 => Code::Forbidden,
         429 => Code::RateLimited,

@@ -174,6 +174,10 @@ fn headers(value: Option<&Json>) -> Result<Vec<(String, String)>, AuthError> {
             if value.contains(['\r', '\n', '\0']) {
                 return Err(AuthError::invalid(format!("headers[\"{name}\"] must not contain CR, LF or NUL")));
             }
+            // Header values are byte strings: the browser refuses anything past Latin-1.
+            if value.chars().any(|c| c as u32 > 0xff) {
+                return Err(AuthError::invalid(format!("headers[\"{name}\"] must be Latin-1 text")));
+            }
             Ok((name.clone(), value.clone()))
         })
         .collect()

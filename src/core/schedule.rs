@@ -5,6 +5,9 @@
 use super::options::MAX_TIMER_MS;
 use super::session::Record;
 
+/// The shortest time between receiving a token and refreshing it.
+pub const MIN_REFRESH_GAP_MS: i64 = 1000;
+
 /// What the client should do now.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Action {
@@ -58,7 +61,8 @@ pub fn plan(record: &Record, auto_refresh: bool, refresh_margin_ms: i64, progres
     if ended(record, now) {
         return Plan { action: Action::End, wake_at: None };
     }
-    let due = record.expires_at.map(|e| e - margin(record, refresh_margin_ms));
+    // A token that arrives already expired must not make the client spin.
+    let due = record.expires_at.map(|e| (e - margin(record, refresh_margin_ms)).max(record.obtained_at + MIN_REFRESH_GAP_MS));
     let mut wake: Option<i64> = record.refresh_expires_at;
     if !record.can_refresh() {
         wake = earliest(wake, record.expires_at);
@@ -197,6 +201,13 @@ mod tests {
         r.refresh_expires_at = Some(T0 + 7_200_000);
         assert_eq!(plan(&r, true, 60_000, Progress { retry_at: Some(T0 + 7_300_000), expiring_sent: true }, T0 + 7_000_000).wake_at, Some(T0 + 7_200_000));
         assert_eq!(plan(&r, true, 60_000, Progress::default(), T0 + 7_200_000).action, Action::End);
+    }
+
+    #[test]
+    fn an_already_expired_token_does_not_spin() {
+        let mut r = record(Backend::Portos, Some(-5_000));
+        r.expires_at = Some(T0 - 5_000);
+        assert_eq!(plan(&r, true, 60_000, Progress::default(), T0).wake_at, Some(T0 + MIN_REFRESH_GAP_MS));
     }
 
     #[test]

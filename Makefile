@@ -1,0 +1,47 @@
+# pos-auth: one entry point for setting up, building, serving and testing.
+#   make demo   build the package and serve the demo on the emulator
+#   make test   every test layer (core, emulator, browser, e2e, types)
+# Both install whatever is missing first (see .ci/setup).
+
+SHELL := /bin/bash
+DEMO_PORT ?= 8787
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3}' Cargo.lock)
+
+.PHONY: setup pkg emulator demo test test-core test-browser test-e2e test-types clean
+
+setup:
+	@bash .ci/setup
+
+# wasm-pack's output + pkg-template/ = pkg/, the npm package.
+pkg: setup
+	wasm-pack build --release --target web --out-dir pkg --out-name pos_auth --no-pack
+	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+		pkg/pos_auth_bg.wasm -o pkg/pos_auth_bg.wasm
+	cp pkg-template/* pkg/
+	snippet=$$(cd pkg && ls snippets/*/src/web/auth_error.js) && \
+		sed -i "s#__AUTH_ERROR_MODULE__#./$$snippet#" pkg/index.js
+	rm -f pkg/.gitignore
+
+emulator: setup
+	cargo build -p pos-emulator
+
+demo: pkg emulator
+	@echo "pos-auth demo: http://127.0.0.1:$(DEMO_PORT)/  (PORTOS user 999, password 1234, device P01)"
+	target/debug/pos-emulator --port $(DEMO_PORT) --www www --pkg pkg --token-lifetime 120
+
+test: test-core test-browser test-e2e test-types
+
+test-core: setup
+	cargo test --workspace
+
+test-browser: pkg emulator
+	bash tests/browser.sh
+
+test-e2e: pkg emulator
+	cd tests && node --test e2e/
+
+test-types: pkg
+	cd tests && npx tsc -p types
+
+clean:
+	rm -rf pkg target tests/node_modules

@@ -1,0 +1,526 @@
+/**
+ * pos-auth: sign a cashier in to a point-of-sale back end (PORTOS, CashDesk or
+ * OPSWAT MetaDefender), keep the session alive and attach its token to API calls.
+ *
+ * The module initialises its WebAssembly itself: importing it is enough.
+ *
+ * @example
+ * ```ts
+ * import { AuthClient, AuthError } from "pos-auth";
+ *
+ * const client = new AuthClient({ baseUrl: "https://pos.example.com", backend: "portos" });
+ * client.onChange((event) => render(event.session));
+ * await client.login({ userName: "999", password: "1234", deviceName: "P01" });
+ * const response = await client.fetch("https://pos.example.com/api/products");
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+// ---------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------
+
+/**
+ * The API dialect a client speaks.
+ *
+ * - `"portos"`: PORTOS (`/api/auth`), refreshable, with a profile endpoint.
+ * - `"cashdesk"`: CashDesk PRRO (`/api/v2/authenticate`), one token per shift, no refresh.
+ * - `"metadefender"`: OPSWAT MetaDefender Storage Security (`/api/user/authenticate`), refreshable.
+ */
+export type Backend = "portos" | "cashdesk" | "metadefender";
+
+/** Where a client keeps its session. */
+export type StorageKind = "session" | "memory";
+
+/**
+ * Options of {@link AuthClient} and {@link configure}.
+ *
+ * Unknown option names, wrong types, out-of-range numbers and an invalid
+ * `baseUrl` throw {@link AuthError} with code `"invalid_argument"` and a
+ * message naming the option. An option set to `undefined` counts as absent.
+ */
+export interface AuthOptions {
+  /**
+   * Server root; the back end's paths (e.g. `/api/auth`) are appended to it.
+   *
+   * Must be `https:`, or `http:` on `localhost`, `127.0.0.0/8` or `[::1]`;
+   * any other `http:` URL needs {@link AuthOptions.allowInsecureHttp}.
+   * Requests under this URL (same origin and path prefix) are the only ones
+   * {@link AuthClient.fetch} adds the token to.
+   */
+  baseUrl: string;
+  /**
+   * Which API dialect to speak.
+   * @defaultValue `"portos"`
+   */
+  backend?: Backend | undefined;
+  /**
+   * Where the session lives: `"session"` keeps it in `sessionStorage` (it
+   * survives a reload of the tab), `"memory"` in this page only. Falls back
+   * to memory, with one console warning, when `sessionStorage` is unavailable.
+   * @defaultValue `"session"`
+   */
+  storage?: StorageKind | undefined;
+  /**
+   * The `sessionStorage` key. Two clients with different keys are independent.
+   * @defaultValue `"pos-auth"`
+   */
+  storageKey?: string | undefined;
+  /**
+   * Refresh the token in the background before it expires.
+   * @defaultValue `true`
+   */
+  autoRefresh?: boolean | undefined;
+  /**
+   * Seconds before expiry at which to refresh (finite, ≥ 0). Capped at half
+   * the token's lifetime.
+   * @defaultValue `60`
+   */
+  refreshMargin?: number | undefined;
+  /**
+   * Per-request limit in milliseconds (finite, > 0) on the module's own calls
+   * (login, profile, refresh, logout); exceeding it rejects with `"timeout"`.
+   * Not applied to {@link AuthClient.fetch}.
+   * @defaultValue `10000`
+   */
+  timeout?: number | undefined;
+  /**
+   * Extra headers on every call to the back end, e.g. `Accept-Language`.
+   * `Authorization` and values containing CR or LF are refused.
+   * @defaultValue `{}`
+   */
+  headers?: Record<string, string> | undefined;
+  /**
+   * CashDesk: sent as the `developer-id` header on every call.
+   * @defaultValue none
+   */
+  developerId?: string | undefined;
+  /**
+   * CashDesk: IANA time zone of `token_expires_at`, used when the token has
+   * no `exp` claim.
+   * @defaultValue `"Europe/Kyiv"`
+   */
+  serverTimeZone?: string | undefined;
+  /**
+   * Permit plain `http:` to a host that is not loopback.
+   * @defaultValue `false`
+   */
+  allowInsecureHttp?: boolean | undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Credentials
+// ---------------------------------------------------------------------------
+
+/** PORTOS login: a user signs in to one device (cash register). */
+export interface PortosCredentials {
+  /** Unique user name, e.g. `"999"`. Required, not empty. */
+  userName: string;
+  /** The user's password; may be empty or absent, as PORTOS allows. */
+  password?: string | undefined;
+  /** Name of the device the user signs in to, e.g. `"P01"`. Required, not empty. */
+  deviceName: string;
+}
+
+/** CashDesk login. */
+export interface CashDeskCredentials {
+  /** The cashier's e-mail. Required, not empty. */
+  email: string;
+  /** Required, not empty. */
+  password: string;
+}
+
+/** MetaDefender login. */
+export interface MetaDefenderCredentials {
+  /** Required, not empty. */
+  userName: string;
+  /** Required, not empty. */
+  password: string;
+}
+
+/**
+ * What {@link AuthClient.login} takes; the shape must match the client's
+ * {@link AuthOptions.backend}. A missing or empty required field, a field of
+ * the wrong type or an unknown field rejects with `"invalid_argument"` and
+ * sends nothing. The password is never stored.
+ */
+export type Credentials = PortosCredentials | CashDeskCredentials | MetaDefenderCredentials;
+
+// ---------------------------------------------------------------------------
+// Session and profile
+// ---------------------------------------------------------------------------
+
+/** The device a PORTOS user signed in to. */
+export interface DeviceInfo {
+  /** Device name, e.g. `"P01"`. */
+  name: string;
+  /** Environment, e.g. `"CashRegister"`. */
+  envName: string | null;
+  description: string | null;
+  /** Device settings as PORTOS sends them (all values are strings). */
+  settings: Record<string, string>;
+  /** Device preferences as PORTOS sends them. */
+  preferences: Record<string, unknown>;
+}
+
+/** The signed-in user, the same shape for every back end. */
+export interface UserProfile {
+  /** PORTOS `id`, CashDesk `uuid`; `null` for MetaDefender. */
+  id: string | null;
+  /** PORTOS `userName`, CashDesk `email`, MetaDefender `userName`. */
+  userName: string | null;
+  /** Display name: PORTOS `name`, CashDesk `full_name`, MetaDefender `fullName`. */
+  name: string | null;
+  email: string | null;
+  /** PORTOS rights, e.g. `["admin"]`; `[]` for the other back ends. */
+  rights: string[];
+  /** MetaDefender role; `null` elsewhere. */
+  role: number | null;
+  /** PORTOS device; `null` elsewhere. */
+  device: DeviceInfo | null;
+  /**
+   * The back end's own user data as received, with every token field removed:
+   * PORTOS the `UserProfileContext`; CashDesk the whole login body without
+   * `token`/`token_expires_at` (`active_rro`, `opened_shift`, `developer_id`,
+   * `user` stay); MetaDefender the login body without tokens and expiry times.
+   */
+  raw: Record<string, unknown>;
+}
+
+/**
+ * A signed-in session. {@link AuthClient.session} returns the same object
+ * (`===`) until the session changes. The refresh token is never exposed.
+ */
+export interface Session {
+  /** The back end that issued the session. */
+  backend: Backend;
+  /** The bearer token, without a `"Bearer "` prefix. */
+  accessToken: string;
+  /**
+   * When the access token expires, in ms since the epoch on this machine's
+   * clock (corrected for server clock skew); `null` if unknown.
+   */
+  expiresAt: number | null;
+  /** When the refresh token expires (same clock as `expiresAt`); `null` if unknown. */
+  refreshExpiresAt: number | null;
+  /** Whether {@link AuthClient.refresh} can extend the session (`false` for CashDesk). */
+  canRefresh: boolean;
+  /** The signed-in user. */
+  user: UserProfile;
+}
+
+// ---------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------
+
+/** Every {@link AuthEvent.type}. */
+export type AuthEventType =
+  | "initial"
+  | "signedIn"
+  | "refreshed"
+  | "userUpdated"
+  | "expiring"
+  | "expired"
+  | "signedOut";
+
+/**
+ * A change of session, delivered to {@link AuthClient.onChange} listeners
+ * after the change is stored and before the causing call's promise settles.
+ *
+ * - `initial`: once per listener, in a microtask after subscribing; the
+ *   current session (restored from storage) or `null`.
+ * - `signedIn`: a login succeeded.
+ * - `refreshed`: the access token was renewed (by the timer or a call).
+ * - `userUpdated`: {@link AuthClient.profile} found a changed user.
+ * - `expiring`: once per access token, when it is about to expire and will
+ *   not be renewed in time (no refresh possible, or a background refresh failed:
+ *   then `error` says why).
+ * - `expired`: the session ended without a logout; `error` is set when the
+ *   server rejected the refresh.
+ * - `signedOut`: {@link AuthClient.logout}, here or in a duplicated tab.
+ */
+export type AuthEvent =
+  | {
+      type: "initial";
+      /** The current session, or `null` when signed out. */
+      session: Session | null;
+      error?: undefined;
+    }
+  | {
+      type: "signedIn" | "refreshed" | "userUpdated";
+      /** The new current session. */
+      session: Session;
+      error?: undefined;
+    }
+  | {
+      type: "expiring";
+      /** The session that is about to expire. */
+      session: Session;
+      /** Set when a failed background refresh caused this event. */
+      error?: AuthError;
+    }
+  | {
+      type: "expired";
+      session: null;
+      /** Set when the server rejected the refresh. */
+      error?: AuthError;
+    }
+  | {
+      type: "signedOut";
+      session: null;
+      error?: undefined;
+    };
+
+/** A listener of {@link AuthClient.onChange}. A listener that throws is reported and does not stop the others. */
+export type AuthListener = (event: AuthEvent) => void;
+
+/** Removes the listener it was returned for. Calling it again does nothing. */
+export type Unsubscribe = () => void;
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+/**
+ * Every {@link AuthError.code}.
+ *
+ * | code | when | retryable |
+ * | --- | --- | --- |
+ * | `invalid_argument` | bad options, credentials or arguments; nothing was sent | no |
+ * | `not_configured` | a default-client function before {@link configure} | no |
+ * | `disposed` | a call on a disposed client | no |
+ * | `invalid_credentials` | login answered 400, 401 or 403 without field errors | no |
+ * | `validation` | a 400 or 422 with field `errors` | no |
+ * | `no_session` | `profile`/`refresh`/`fetch` with no session | no |
+ * | `session_expired` | the server rejected the session or refresh token, or it ran out | no |
+ * | `refresh_unsupported` | `refresh()` on CashDesk | no |
+ * | `forbidden` | 403 on a call other than login | no |
+ * | `network` | no HTTP answer (offline, DNS, CORS, reset) | yes |
+ * | `timeout` | no answer within {@link AuthOptions.timeout} | yes |
+ * | `rate_limited` | 429 | yes |
+ * | `server` | 5xx | yes |
+ * | `bad_response` | an undocumented answer: not JSON, missing fields, over 1 MiB, other status | no |
+ */
+export type AuthErrorCode =
+  | "invalid_argument"
+  | "not_configured"
+  | "disposed"
+  | "invalid_credentials"
+  | "validation"
+  | "no_session"
+  | "session_expired"
+  | "refresh_unsupported"
+  | "forbidden"
+  | "network"
+  | "timeout"
+  | "rate_limited"
+  | "server"
+  | "bad_response";
+
+/** One field error of a `"validation"` {@link AuthError} (PORTOS ProblemDetails `errors`). */
+export interface ValidationError {
+  /** The request field concerned, e.g. `"UserName"`; `""` when the server named none. */
+  memberName: string;
+  /** Human-readable, possibly localized, e.g. `"The UserName field is required."`. */
+  message: string;
+  /** The back end's code for this error (e.g. `"Required"`, numbers as text), or `null` when it sent none. */
+  code: string | null;
+}
+
+/**
+ * The only error the module throws or rejects with (apart from what
+ * {@link AuthClient.fetch} passes through from the network). Created by the
+ * module; check it with `err instanceof AuthError` and switch on
+ * {@link AuthError.code}.
+ */
+export class AuthError extends Error {
+  private constructor();
+  /** Always `"AuthError"`. */
+  readonly name: "AuthError";
+  /** What went wrong; stable, for programs. */
+  readonly code: AuthErrorCode;
+  /**
+   * Human-readable; the server's `detail`, `title`, `responseMessage` or
+   * `message`, in that order, when it sent one. Never contains the password.
+   */
+  readonly message: string;
+  /** The HTTP status of the answer, or `null` when there was none. */
+  readonly status: number | null;
+  /** ProblemDetails `title`, e.g. `"Nesprávne meno alebo heslo."`. */
+  readonly title: string | null;
+  /** ProblemDetails `detail`. */
+  readonly detail: string | null;
+  /** ProblemDetails `traceId`, worth logging for the server's support. */
+  readonly traceId: string | null;
+  /** The back end's own code: ProblemDetails `errorCode` or MetaDefender `responseKey`. */
+  readonly errorCode: string | number | null;
+  /** Field errors of a `"validation"` error; `[]` otherwise. */
+  readonly errors: ValidationError[];
+  /** Whether trying again later may succeed (`network`, `timeout`, `rate_limited`, `server`). */
+  readonly retryable: boolean;
+  /**
+   * Seconds to wait, from the `Retry-After` header (a cross-origin server must
+   * expose it), or `null`.
+   */
+  readonly retryAfter: number | null;
+}
+
+// ---------------------------------------------------------------------------
+// The client
+// ---------------------------------------------------------------------------
+
+/**
+ * One session with one back end: login, background refresh, an authenticated
+ * `fetch`, change events and logout.
+ *
+ * With `storage: "session"` (the default) the session survives a page reload:
+ * a new client with the same options restores it and reports it as the
+ * `initial` event.
+ */
+export class AuthClient {
+  /**
+   * Creates a client. Nothing is sent; a stored session is restored.
+   * @throws {@link AuthError} `"invalid_argument"` on bad options (the message names the option).
+   */
+  constructor(options: AuthOptions);
+
+  /**
+   * Signs in. On success the session is stored, a `signedIn` event fires,
+   * and (with {@link AuthOptions.autoRefresh}) a refresh is scheduled.
+   * A second login while signed in replaces the session only if it succeeds.
+   * Logins run one at a time.
+   *
+   * @returns the new session.
+   * @throws {@link AuthError} `"invalid_argument"` (nothing sent), `"invalid_credentials"`,
+   * `"validation"`, `"network"`, `"timeout"`, `"rate_limited"`, `"server"`, `"bad_response"`, `"disposed"`.
+   */
+  login(credentials: Credentials): Promise<Session>;
+
+  /**
+   * The signed-in user. PORTOS asks the server (`GET /api/auth`) and fires
+   * `userUpdated` when the user changed; the other back ends return the stored user.
+   *
+   * @throws {@link AuthError} `"no_session"`, `"forbidden"` (the session is kept),
+   * `"session_expired"`, `"network"`, `"timeout"`, `"server"`, `"bad_response"`, `"disposed"`.
+   */
+  profile(): Promise<UserProfile>;
+
+  /**
+   * Renews the access token now and fires `refreshed`. Concurrent calls (and
+   * the background timer) share one request.
+   *
+   * @throws {@link AuthError} `"no_session"`; `"refresh_unsupported"` (CashDesk);
+   * `"session_expired"` when the server rejects the refresh (the session ends
+   * with an `expired` event); `"network"`, `"timeout"`, `"server"`,
+   * `"rate_limited"` or `"bad_response"` (the session is kept and retried in the background); `"disposed"`.
+   */
+  refresh(): Promise<Session>;
+
+  /**
+   * Signs out: tells the server (PORTOS `DELETE /api/auth`, best effort),
+   * always clears the local session and fires `signedOut`. Signs out
+   * duplicated tabs that share the session.
+   *
+   * @throws {@link AuthError} only `"disposed"`.
+   */
+  logout(): Promise<void>;
+
+  /**
+   * The current session, or `null`; synchronous. Returns the same object
+   * until the session changes, so it can back `useSyncExternalStore`.
+   * @throws {@link AuthError} `"disposed"`.
+   */
+  session(): Session | null;
+
+  /**
+   * The global `fetch`, with the session's token on requests under
+   * {@link AuthOptions.baseUrl}; any other request passes through untouched.
+   *
+   * Under `baseUrl`: refreshes first when the token is about to expire, adds
+   * `Authorization: Bearer …` (unless the request sets `Authorization` itself)
+   * and the configured headers, and on a 401 refreshes once and retries once.
+   * If the retry is 401 too, the session ends and that `Response` is returned.
+   * {@link AuthOptions.timeout} does not apply: use `init.signal`.
+   *
+   * @throws {@link AuthError} `"no_session"`, or `"session_expired"` when a
+   * needed refresh ended the session; a `TypeError` or `AbortError` from the
+   * request itself passes through unchanged.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+
+  /**
+   * Subscribes to session changes. The listener is first called once, in a
+   * microtask, with an `initial` event carrying the current session.
+   *
+   * @returns a function that unsubscribes the listener.
+   * @throws {@link AuthError} `"disposed"`.
+   */
+  onChange(listener: AuthListener): Unsubscribe;
+
+  /**
+   * Stops the client: clears timers and page listeners, closes the tab
+   * channel, aborts requests in flight and drops listeners (without an event).
+   * The stored session stays. Idempotent; any later call throws or rejects
+   * with `"disposed"`.
+   */
+  dispose(): void;
+
+  /** Same as {@link AuthClient.dispose} (wasm-bindgen's name for releasing the object). */
+  free(): void;
+}
+
+// ---------------------------------------------------------------------------
+// The default client
+// ---------------------------------------------------------------------------
+
+/**
+ * (Re)creates the default client used by the module-level functions. Disposes
+ * the previous one; listeners added with {@link onChange} stay subscribed and
+ * receive a new `initial` event.
+ * @throws {@link AuthError} `"invalid_argument"` on bad options.
+ */
+export function configure(options: AuthOptions): void;
+
+/**
+ * {@link AuthClient.login} on the default client.
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function login(credentials: Credentials): Promise<Session>;
+
+/**
+ * {@link AuthClient.profile} on the default client.
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function profile(): Promise<UserProfile>;
+
+/**
+ * {@link AuthClient.refresh} on the default client.
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function refresh(): Promise<Session>;
+
+/**
+ * {@link AuthClient.logout} on the default client.
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function logout(): Promise<void>;
+
+/**
+ * {@link AuthClient.session} on the default client.
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function session(): Session | null;
+
+/**
+ * {@link AuthClient.fetch} on the default client.
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+
+/**
+ * {@link AuthClient.onChange} on the default client. The listener survives
+ * {@link configure} and gets a new `initial` event from each new default client.
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function onChange(listener: AuthListener): Unsubscribe;

@@ -1,0 +1,27 @@
+// pos-auth: the package entry.
+//
+// wasm-pack's `--target web` output needs an explicit `init()` before any
+// export can be used. This module does it once, with top-level await, so a
+// consumer only writes `import { AuthClient } from "pos-auth"`: no init call,
+// no bundler plugin. The wasm is located relative to this file, which works in
+// a plain browser page and in bundlers that understand `new URL(…, import.meta.url)`.
+import init from "./pos_auth.js";
+
+await init({ module_or_path: new URL("./pos_auth_bg.wasm", import.meta.url) });
+
+export {
+  AuthClient,
+  configure,
+  login,
+  profile,
+  refresh,
+  logout,
+  session,
+  authFetch,
+  onChange,
+} from "./pos_auth.js";
+
+// `AuthError` lives in a small JS snippet bundled by wasm-bindgen, so that the
+// errors the wasm throws and this export are the same class (`instanceof` works).
+// `make pkg` replaces the placeholder below with the snippet's path.
+export { AuthError } from "__AUTH_ERROR_MODULE__";

@@ -1,0 +1,663 @@
+//! `AuthClient`: the session's state, the flows of login, refresh, profile
+//! and logout, and the events they report.
+//!
+//! State sits in `Rc<RefCell<Inner>>` and every method takes `&self` and
+//! returns its promise at once, so a timer, a listener or `free()` can come
+//! in while a request is in flight. No borrow is held across an `.await` or
+//! while a listener runs (listeners call back in).
+
+use crate::core::backend::{self, HttpRequest};
+use crate::core::error::{self, AuthError, Call, Code};
+use crate::core::json::Json;
+use crate::core::options::{self, Config};
+use crate::core::schedule::{self, Action, Progress};
+use crate::core::session::Record;
+use crate::web::convert::{self, now};
+use crate::web::http::{self, Answer, Inflight};
+use crate::web::storage::Store;
+use crate::web::timer::Timer;
+use js_sys::{Function, Object, Promise, Reflect};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+pub type Shared = Rc<RefCell<Inner>>;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(callback: &JsValue);
+}
+
+/// Change listeners; the default client's list outlives the client itself.
+#[derive(Default)]
+pub struct Listeners {
+    next_id: u32,
+    list: Vec<(u32, Function)>,
+}
+
+pub type SharedListeners = Rc<RefCell<Listeners>>;
+
+impl Listeners {
+    pub fn ids_and_functions(&self) -> Vec<(u32, Function)> {
+        self.list.clone()
+    }
+}
+
+pub struct Inner {
+    pub cfg: Config,
+    store: Store,
+    record: Option<Record>,
+    /// The `Session` object handed out, the same until the session changes.
+    session_js: Option<JsValue>,
+    listeners: SharedListeners,
+    progress: Progress,
+    failures: u32,
+    /// Bumped by login, logout and the end of a session, so a refresh that
+    /// answers afterwards is discarded.
+    epoch: u64,
+    refresh_flight: Option<(u64, Promise)>,
+    flights: u64,
+    /// Settles when the latest login is done: logins run one at a time.
+    login_tail: Option<Promise>,
+    timer: Option<Timer>,
+    pub inflight: Rc<Inflight>,
+    pub disposed: bool,
+}
+
+/// An authentication client for one POS back end.
+#[wasm_bindgen]
+pub struct AuthClient {
+    pub(crate) inner: Shared,
+}
+
+impl Inner {
+    pub fn record(&self) -> Option<&Record> {
+        self.record.as_ref()
+    }
+
+    /// The current `Session` object, or null. A session that cannot refresh
+    /// reads as null once past its expiry, before the timer removes it.
+    fn session_value(&mut self) -> JsValue {
+        let Some(record) = &self.record else { return JsValue::NULL };
+        if schedule::ended(record, now()) {
+            return JsValue::NULL;
+        }
+        self.session_js.get_or_insert_with(|| convert::to_js(&record.session_json())).clone()
+    }
+
+    /// Replaces the session and commits it to storage.
+    fn commit(&mut self, record: Option<Record>) {
+        match &record {
+            Some(r) => self.store.save(&r.to_json().to_text()),
+            None => self.store.remove(),
+        }
+        if record.as_ref().map(|r| &r.access_token) != self.record.as_ref().map(|r| &r.access_token) {
+            self.progress = Progress::default();
+            self.failures = 0;
+        }
+        self.record = record;
+        self.session_js = None;
+    }
+}
+
+pub fn check(rc: &Shared) -> Result<(), JsValue> {
+    if rc.borrow().disposed {
+        Err(convert::code_error(Code::Disposed))
+    } else {
+        Ok(())
+    }
+}
+
+/// Builds a client from JS options (shared by the constructor and `configure`).
+pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, JsValue> {
+    let cfg = parse_options(options).map_err(|e| convert::error(&e))?;
+    let store = Store::new(&cfg.storage_key, cfg.session_storage);
+    let record = restore(&store, &cfg);
+    let rc = Rc::new(RefCell::new(Inner {
+        cfg,
+        store,
+        record,
+        session_js: None,
+        listeners,
+        progress: Progress::default(),
+        failures: 0,
+        epoch: 0,
+        refresh_flight: None,
+        flights: 0,
+        login_tail: None,
+        timer: None,
+        inflight: Rc::new(Inflight::default()),
+        disposed: false,
+    }));
+    let weak = Rc::downgrade(&rc);
+    let timer = Timer::new(Closure::new(move || {
+        if let Some(rc) = weak.upgrade() {
+            tick(&rc);
+        }
+    }));
+    rc.borrow_mut().timer = Some(timer);
+    tick(&rc);
+    Ok(rc)
+}
+
+fn parse_options(options: &JsValue) -> Result<Config, AuthError> {
+    let mut json = convert::to_json(options);
+    if let Json::Obj(members) = &mut json {
+        for (k, v) in members.iter_mut().filter(|(k, _)| k == "baseUrl") {
+            let _ = k;
+            if let Json::Str(s) = v {
+                // The browser's own parser normalises case, ports and dot segments.
+                let url = web_sys::Url::new(s).map_err(|_| AuthError::invalid("baseUrl must be an absolute URL"))?;
+                *s = url.href();
+            }
+        }
+    }
+    options::parse(&json)
+}
+
+/// The stored session, if it is valid and still alive; anything else is removed.
+fn restore(store: &Store, cfg: &Config) -> Option<Record> {
+    let text = store.load()?;
+    let record = Record::from_text(&text, cfg.backend, &cfg.base_url).filter(|r| !schedule::ended(r, now()));
+    if record.is_none() {
+        store.remove();
+    }
+    record
+}
+
+/// Calls the listeners with an event; the session is read after the change
+/// was committed, and no borrow is held while they run.
+pub fn emit(rc: &Shared, kind: &str, error: Option<&AuthError>) {
+    let (session, listeners) = {
+        let mut inner = rc.borrow_mut();
+        let session = if kind == "expired" || kind == "signedOut" { JsValue::NULL } else { inner.session_value() };
+        let listeners: Vec<Function> = inner.listeners.borrow().list.iter().map(|(_, f)| f.clone()).collect();
+        (session, listeners)
+    };
+    let event = event(kind, &session, error);
+    for listener in listeners {
+        if let Err(e) = listener.call1(&JsValue::NULL, &event) {
+            convert::report(&e);
+        }
+    }
+}
+
+fn event(kind: &str, session: &JsValue, error: Option<&AuthError>) -> JsValue {
+    let event = Object::new();
+    let _ = Reflect::set(&event, &"type".into(), &kind.into());
+    let _ = Reflect::set(&event, &"session".into(), session);
+    if let Some(e) = error {
+        let _ = Reflect::set(&event, &"error".into(), &convert::error(e));
+    }
+    event.into()
+}
+
+/// Adds a listener and delivers `initial` to it in a microtask, with the
+/// session current at delivery. Returns the unsubscribe function.
+pub fn subscribe(listeners: &SharedListeners, session_of: Rc<dyn Fn() -> JsValue>, listener: Function) -> JsValue {
+    let id = {
+        let mut l = listeners.borrow_mut();
+        l.next_id += 1;
+        let id = l.next_id;
+        l.list.push((id, listener.clone()));
+        id
+    };
+    let weak = Rc::downgrade(listeners);
+    deliver_initial(weak.clone(), id, session_of, listener);
+    Closure::<dyn FnMut()>::new(move || {
+        if let Some(l) = weak.upgrade() {
+            l.borrow_mut().list.retain(|(i, _)| *i != id);
+        }
+    })
+    .into_js_value()
+}
+
+pub fn deliver_initial(listeners: Weak<RefCell<Listeners>>, id: u32, session_of: Rc<dyn Fn() -> JsValue>, listener: Function) {
+    let deliver = Closure::<dyn FnMut(JsValue)>::once_into_js(move |_: JsValue| {
+        let subscribed = listeners.upgrade().is_some_and(|l| l.borrow().list.iter().any(|(i, _)| *i == id));
+        if subscribed {
+            if let Err(e) = listener.call1(&JsValue::NULL, &event("initial", &session_of(), None)) {
+                convert::report(&e);
+            }
+        }
+    });
+    queue_microtask(&deliver);
+}
+
+/// Looks at the clock: refreshes, warns or ends the session when due, then
+/// re-arms the timer for the next moment that matters.
+pub fn tick(rc: &Shared) {
+    loop {
+        let plan = {
+            let inner = rc.borrow();
+            if inner.disposed {
+                return;
+            }
+            let Some(record) = &inner.record else {
+                drop(inner);
+                if let Some(t) = rc.borrow_mut().timer.as_mut() {
+                    t.clear();
+                }
+                return;
+            };
+            schedule::plan(record, inner.cfg.auto_refresh, inner.cfg.refresh_margin_ms, inner.progress, now())
+        };
+        match plan.action {
+            Action::End => {
+                end_session(rc, "expired", Some(&AuthError::of(Code::SessionExpired)));
+                return;
+            }
+            Action::Expiring => {
+                rc.borrow_mut().progress.expiring_sent = true;
+                emit(rc, "expiring", None);
+                continue;
+            }
+            Action::Refresh => {
+                // The refresh re-plans when it settles; a failure is reported by events.
+                let flight = JsFuture::from(refresh_shared(rc, true));
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = flight.await;
+                });
+            }
+            Action::Idle => {}
+        }
+        if let Some(t) = rc.borrow_mut().timer.as_mut() {
+            match plan.wake_at {
+                Some(at) => t.arm(schedule::timer_delay(at, now())),
+                None => t.clear(),
+            }
+        }
+        return;
+    }
+}
+
+/// Drops the session and reports `kind` (`expired` or `signedOut`).
+pub fn end_session(rc: &Shared, kind: &str, error: Option<&AuthError>) {
+    {
+        let mut inner = rc.borrow_mut();
+        if inner.record.is_none() {
+            return;
+        }
+        inner.epoch += 1;
+        inner.commit(None);
+        if let Some(t) = inner.timer.as_mut() {
+            t.clear();
+        }
+    }
+    emit(rc, kind, error);
+}
+
+async fn send(rc: &Shared, req: HttpRequest) -> Result<Answer, AuthError> {
+    let (cfg, inflight) = {
+        let inner = rc.borrow();
+        (inner.cfg.clone(), inner.inflight.clone())
+    };
+    http::send(req, &cfg, &inflight).await
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// One refresh at a time: every caller gets the same promise until it settles.
+pub fn refresh_shared(rc: &Shared, background: bool) -> Promise {
+    if let Some((_, p)) = &rc.borrow().refresh_flight {
+        return p.clone();
+    }
+    let flight = {
+        let mut inner = rc.borrow_mut();
+        inner.flights += 1;
+        inner.flights
+    };
+    let rc2 = rc.clone();
+    let promise = future_to_promise(async move {
+        let result = refresh_once(&rc2, background).await;
+        {
+            let mut inner = rc2.borrow_mut();
+            if inner.refresh_flight.as_ref().is_some_and(|(id, _)| *id == flight) {
+                inner.refresh_flight = None;
+            }
+        }
+        tick(&rc2);
+        result.map_err(|e| convert::error(&e))
+    });
+    rc.borrow_mut().refresh_flight = Some((flight, promise.clone()));
+    promise
+}
+
+async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthError> {
+    let (req, epoch, backend) = {
+        let inner = rc.borrow();
+        if inner.disposed {
+            return Err(AuthError::of(Code::Disposed));
+        }
+        let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::NoSession))?;
+        (backend::refresh_request(record)?, inner.epoch, record.backend)
+    };
+    let result = send(rc, req).await.and_then(|a| {
+        if is_success(a.status) {
+            backend::parse_refresh(backend, &a.body).map(|g| (g, a.exchange))
+        } else {
+            Err(error::from_status(Call::Refresh, a.status, &a.body, a.retry_after))
+        }
+    });
+    {
+        let inner = rc.borrow();
+        if inner.disposed {
+            return Err(AuthError::of(Code::Disposed));
+        }
+        if inner.epoch != epoch {
+            // A login or logout happened meanwhile: this answer is stale.
+            drop(inner);
+            let session = rc.borrow_mut().session_value();
+            return if session.is_null() { Err(AuthError::of(Code::NoSession)) } else { Ok(session) };
+        }
+    }
+    match result {
+        Ok((grant, exchange)) => {
+            {
+                let mut inner = rc.borrow_mut();
+                let Some(next) = inner.record.as_ref().map(|r| r.refreshed(grant, exchange)) else {
+                    return Err(AuthError::of(Code::NoSession));
+                };
+                inner.commit(Some(next));
+            }
+            emit(rc, "refreshed", None);
+            Ok(rc.borrow_mut().session_value())
+        }
+        Err(e) if e.code == Code::SessionExpired => {
+            end_session(rc, "expired", Some(&e));
+            Err(e)
+        }
+        Err(e) => {
+            let warn = {
+                let mut inner = rc.borrow_mut();
+                inner.failures += 1;
+                if inner.cfg.auto_refresh {
+                    let wait = schedule::backoff_ms(inner.failures, js_sys::Math::random(), e.retry_after);
+                    inner.progress.retry_at = Some(now() + wait);
+                }
+                let warn = background && !inner.progress.expiring_sent;
+                inner.progress.expiring_sent |= warn;
+                warn
+            };
+            if warn {
+                emit(rc, "expiring", Some(&e));
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Awaits a shared refresh; `Err` only when it ended the session.
+pub async fn refresh_if_needed(rc: &Shared) -> Result<(), AuthError> {
+    let due = {
+        let inner = rc.borrow();
+        inner.record.as_ref().is_some_and(|r| {
+            r.can_refresh() && schedule::inside_margin(r, inner.cfg.refresh_margin_ms, now())
+        })
+    };
+    if due {
+        let _ = JsFuture::from(refresh_shared(rc, false)).await;
+        if rc.borrow().record.is_none() {
+            return Err(AuthError::of(Code::SessionExpired));
+        }
+    }
+    Ok(())
+}
+
+fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+        .is_some();
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue> {
+    check(&rc)?;
+    let mut creds = convert::to_json(&credentials);
+    let built = backend::login_request(&rc.borrow().cfg, &creds);
+    convert::wipe(&mut creds);
+    let req = built.map_err(|e| convert::error(&e))?;
+
+    // Wait for the previous login, then let the next one wait for this.
+    let mut release: Option<Function> = None;
+    let mine = Promise::new(&mut |resolve, _| release = Some(resolve));
+    let previous = rc.borrow_mut().login_tail.replace(mine);
+    if let Some(p) = previous {
+        let _ = JsFuture::from(p).await;
+    }
+    let result = login_exchange(&rc, req).await;
+    if let Some(release) = release {
+        let _ = release.call0(&JsValue::NULL);
+    }
+    result.map_err(|e| convert::error(&e))
+}
+
+async fn login_exchange(rc: &Shared, req: HttpRequest) -> Result<JsValue, AuthError> {
+    let (backend, base_url) = {
+        let inner = rc.borrow();
+        (inner.cfg.backend, inner.cfg.base_url.clone())
+    };
+    let answer = send(rc, req).await?;
+    if !is_success(answer.status) {
+        return Err(error::from_status(Call::Login, answer.status, &answer.body, answer.retry_after));
+    }
+    let grant = backend::parse_login(backend, &answer.body)?;
+    check(rc).map_err(|_| AuthError::of(Code::Disposed))?;
+    let record = Record::from_login(backend, &base_url, random_id(), grant, answer.exchange);
+    let previous = {
+        let mut inner = rc.borrow_mut();
+        let previous = inner.record.take();
+        inner.epoch += 1;
+        inner.commit(Some(record));
+        previous
+    };
+    emit(rc, "signedIn", None);
+    tick(rc);
+    // The replaced session's token is revoked on a best-effort basis.
+    if let Some(req) = previous.as_ref().and_then(backend::logout_request) {
+        let rc = rc.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = send(&rc, req).await;
+        });
+    }
+    Ok(rc.borrow_mut().session_value())
+}
+
+pub async fn profile(rc: Shared) -> Result<JsValue, JsValue> {
+    check(&rc)?;
+    profile_inner(&rc).await.map_err(|e| convert::error(&e))
+}
+
+async fn profile_inner(rc: &Shared) -> Result<JsValue, AuthError> {
+    let has_call = {
+        let inner = rc.borrow();
+        let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::NoSession))?;
+        backend::profile_request(record).is_some()
+    };
+    if !has_call {
+        let inner = rc.borrow();
+        return inner.record.as_ref().map(|r| convert::to_js(&r.user)).ok_or_else(|| AuthError::of(Code::NoSession));
+    }
+    refresh_if_needed(rc).await?;
+    let mut refreshed = false;
+    for _ in 0..3 {
+        let (req, token, backend) = {
+            let inner = rc.borrow();
+            let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::SessionExpired))?;
+            let req = backend::profile_request(record).ok_or_else(|| AuthError::of(Code::NoSession))?;
+            (req, record.access_token.clone(), record.backend)
+        };
+        let answer = send(rc, req).await?;
+        if answer.status == 401 {
+            let current = rc.borrow().record.as_ref().map(|r| r.access_token.clone());
+            match current {
+                None => return Err(AuthError::of(Code::SessionExpired)),
+                Some(c) if c != token => continue,
+                Some(_) if refreshed => {
+                    let e = error::from_status(Call::Profile, 401, &answer.body, None);
+                    end_session(rc, "expired", Some(&e));
+                    return Err(e);
+                }
+                Some(_) => {
+                    refreshed = true;
+                    if let Err(e) = JsFuture::from(refresh_shared(rc, false)).await {
+                        return Err(code_of(&e).map_or(AuthError::of(Code::SessionExpired), AuthError::of));
+                    }
+                    continue;
+                }
+            }
+        }
+        if !is_success(answer.status) {
+            return Err(error::from_status(Call::Profile, answer.status, &answer.body, answer.retry_after));
+        }
+        let user = backend::parse_profile(backend, &answer.body)?;
+        let changed = {
+            let mut inner = rc.borrow_mut();
+            match inner.record.clone() {
+                Some(mut r) if r.access_token == token && r.user != user => {
+                    r.user = user.clone();
+                    inner.commit(Some(r));
+                    true
+                }
+                _ => false,
+            }
+        };
+        if changed {
+            emit(rc, "userUpdated", None);
+        }
+        return Ok(convert::to_js(&user));
+    }
+    Err(AuthError::of(Code::SessionExpired))
+}
+
+/// The `code` of a JS `AuthError` as a core code.
+pub fn code_of(e: &JsValue) -> Option<Code> {
+    let code = Reflect::get(e, &"code".into()).ok()?.as_string()?;
+    [
+        Code::InvalidArgument, Code::NotConfigured, Code::Disposed, Code::InvalidCredentials, Code::Validation,
+        Code::NoSession, Code::SessionExpired, Code::RefreshUnsupported, Code::Forbidden, Code::Network,
+        Code::Timeout, Code::RateLimited, Code::Server, Code::BadResponse,
+    ]
+    .into_iter()
+    .find(|c| c.as_str() == code)
+}
+
+pub async fn refresh(rc: Shared) -> Result<JsValue, JsValue> {
+    check(&rc)?;
+    {
+        let inner = rc.borrow();
+        let record = inner.record.as_ref().ok_or_else(|| convert::code_error(Code::NoSession))?;
+        if !record.backend.can_refresh() {
+            return Err(convert::code_error(Code::RefreshUnsupported));
+        }
+    }
+    JsFuture::from(refresh_shared(&rc, false)).await
+}
+
+pub async fn logout(rc: Shared) -> Result<JsValue, JsValue> {
+    check(&rc)?;
+    let previous = rc.borrow().record.clone();
+    end_session(&rc, "signedOut", None);
+    if let Some(req) = previous.as_ref().and_then(backend::logout_request) {
+        let _ = send(&rc, req).await;
+    }
+    Ok(JsValue::UNDEFINED)
+}
+
+pub fn dispose(rc: &Shared) {
+    let mut inner = rc.borrow_mut();
+    if inner.disposed {
+        return;
+    }
+    inner.disposed = true;
+    inner.timer = None;
+    inner.inflight.abort_all();
+    // Drop this client's hold on the listeners without an event; a shared
+    // (default-client) list lives on for the next client.
+    inner.listeners = Rc::default();
+    inner.refresh_flight = None;
+}
+
+pub fn session(rc: &Shared) -> Result<JsValue, JsValue> {
+    check(rc)?;
+    Ok(rc.borrow_mut().session_value())
+}
+
+pub fn on_change(rc: &Shared, listener: JsValue) -> Result<JsValue, JsValue> {
+    check(rc)?;
+    let listener: Function = listener
+        .dyn_into()
+        .map_err(|_| convert::error(&AuthError::invalid("onChange needs a function")))?;
+    let weak = Rc::downgrade(rc);
+    let session_of: Rc<dyn Fn() -> JsValue> =
+        Rc::new(move || weak.upgrade().map_or(JsValue::NULL, |rc| rc.borrow_mut().session_value()));
+    let listeners = rc.borrow().listeners.clone();
+    Ok(subscribe(&listeners, session_of, listener))
+}
+
+#[wasm_bindgen]
+impl AuthClient {
+    /// Creates a client; throws `AuthError("invalid_argument")` on bad options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<AuthClient, JsValue> {
+        Ok(AuthClient { inner: create(&options, Rc::default())? })
+    }
+
+    /// Signs in; resolves with the new session.
+    pub fn login(&self, credentials: JsValue) -> Promise {
+        future_to_promise(login(self.inner.clone(), credentials))
+    }
+
+    /// The signed-in user (PORTOS asks the server).
+    pub fn profile(&self) -> Promise {
+        future_to_promise(profile(self.inner.clone()))
+    }
+
+    /// Refreshes the session now (shared with any refresh in flight).
+    pub fn refresh(&self) -> Promise {
+        future_to_promise(refresh(self.inner.clone()))
+    }
+
+    /// Signs out: the local session is cleared even when the server call fails.
+    pub fn logout(&self) -> Promise {
+        future_to_promise(logout(self.inner.clone()))
+    }
+
+    /// The current session, or null.
+    pub fn session(&self) -> Result<JsValue, JsValue> {
+        session(&self.inner)
+    }
+
+    /// `fetch` that adds the bearer token to requests under `baseUrl`.
+    pub fn fetch(&self, input: JsValue, init: JsValue) -> Promise {
+        future_to_promise(crate::web::fetch::auth_fetch(self.inner.clone(), input, init))
+    }
+
+    /// Subscribes to session changes; returns the unsubscribe function.
+    #[wasm_bindgen(js_name = onChange)]
+    pub fn on_change(&self, listener: JsValue) -> Result<JsValue, JsValue> {
+        on_change(&self.inner, listener)
+    }
+
+    /// Stops timers, listeners and requests; the stored session stays.
+    pub fn dispose(&self) {
+        dispose(&self.inner);
+    }
+}
+
+impl Drop for AuthClient {
+    fn drop(&mut self) {
+        dispose(&self.inner);
+    }
+}

@@ -1,0 +1,81 @@
+//! Values across the JavaScript boundary: JS objects in as core JSON, core
+//! JSON out through `JSON.parse`, and core errors as the JS `AuthError`.
+
+use crate::core::error::{AuthError, Code};
+use crate::core::json::Json;
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/web/auth_error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeAuthError)]
+    fn make_auth_error(json: &str) -> JsValue;
+    /// `reportError`, for a listener that threw.
+    pub fn report(error: &JsValue);
+}
+
+/// Nesting beyond this is not an option or a credential; it also stops cycles.
+const MAX_DEPTH: u32 = 8;
+
+/// A JS value as JSON. `undefined` members are skipped (they count as
+/// absent); functions, symbols and bigints become `null`, which every
+/// validator refuses with a message naming the field.
+pub fn to_json(v: &JsValue) -> Json {
+    to_json_at(v, 0)
+}
+
+fn to_json_at(v: &JsValue, depth: u32) -> Json {
+    if let Some(b) = v.as_bool() {
+        Json::Bool(b)
+    } else if let Some(n) = v.as_f64() {
+        // JavaScript's own formatting: Rust's float printing is heavy in wasm.
+        Json::Num(String::from(js_sys::Number::from(n).to_string_with_radix(10).unwrap_or_else(|_| "NaN".into())))
+    } else if let Some(s) = v.as_string() {
+        Json::Str(s)
+    } else if depth >= MAX_DEPTH || v.is_function() || !v.is_object() {
+        Json::Null
+    } else if Array::is_array(v) {
+        Json::Arr(Array::from(v).iter().map(|x| to_json_at(&x, depth + 1)).collect())
+    } else {
+        let obj: &Object = v.unchecked_ref();
+        let members = Object::keys(obj)
+            .iter()
+            .filter_map(|k| {
+                let value = Reflect::get(obj, &k).unwrap_or(JsValue::NULL);
+                (!value.is_undefined()).then(|| (k.as_string().unwrap_or_default(), to_json_at(&value, depth + 1)))
+            })
+            .collect();
+        Json::Obj(members)
+    }
+}
+
+/// A core JSON value as a plain JS value.
+pub fn to_js(v: &Json) -> JsValue {
+    JSON::parse(&v.to_text()).unwrap_or(JsValue::NULL)
+}
+
+pub fn error(e: &AuthError) -> JsValue {
+    make_auth_error(&e.to_json().to_text())
+}
+
+pub fn code_error(code: Code) -> JsValue {
+    error(&AuthError::of(code))
+}
+
+/// Overwrites the secret strings of a credentials object in wasm memory.
+pub fn wipe(v: &mut Json) {
+    match v {
+        Json::Str(s) => {
+            // Safety: zero bytes are valid UTF-8, so the String stays valid.
+            unsafe { s.as_bytes_mut() }.fill(0);
+        }
+        Json::Obj(members) => members.iter_mut().for_each(|(_, v)| wipe(v)),
+        Json::Arr(items) => items.iter_mut().for_each(wipe),
+        _ => {}
+    }
+}
+
+/// The current time on this machine's clock, in ms.
+pub fn now() -> i64 {
+    js_sys::Date::now() as i64
+}

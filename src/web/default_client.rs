@@ -1,0 +1,94 @@
+//! The default client, for pages that need one session: `configure` and the
+//! module-level functions. Listeners added here survive `configure`.
+
+use crate::core::error::Code;
+use crate::web::client::{self, Shared, SharedListeners};
+use crate::web::convert;
+use js_sys::{Function, Promise};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+thread_local! {
+    static DEFAULT: RefCell<Option<Shared>> = const { RefCell::new(None) };
+    static LISTENERS: SharedListeners = Rc::default();
+}
+
+fn current() -> Result<Shared, JsValue> {
+    DEFAULT.with(|d| d.borrow().clone()).ok_or_else(|| convert::code_error(Code::NotConfigured))
+}
+
+fn rejecting(e: JsValue) -> Promise {
+    Promise::reject(&e)
+}
+
+/// (Re)creates the default client; the previous one is disposed and the
+/// module-level listeners receive a new `initial` event.
+#[wasm_bindgen]
+pub fn configure(options: JsValue) -> Result<(), JsValue> {
+    let listeners = LISTENERS.with(Rc::clone);
+    let fresh = client::create(&options, listeners.clone())?;
+    if let Some(old) = DEFAULT.with(|d| d.borrow_mut().replace(fresh)) {
+        client::dispose(&old);
+    }
+    let subscribed: Vec<(u32, Function)> = listeners.borrow().ids_and_functions();
+    for (id, f) in subscribed {
+        client::deliver_initial(Rc::downgrade(&listeners), id, Rc::new(default_session), f);
+    }
+    Ok(())
+}
+
+fn default_session() -> JsValue {
+    current().and_then(|c| client::session(&c)).unwrap_or(JsValue::NULL)
+}
+
+fn with_default<F>(f: impl FnOnce(Shared) -> F) -> Promise
+where
+    F: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    match current() {
+        Ok(inner) => future_to_promise(f(inner)),
+        Err(e) => rejecting(e),
+    }
+}
+
+#[wasm_bindgen(js_name = login)]
+pub fn default_login(credentials: JsValue) -> Promise {
+    with_default(|c| client::login(c, credentials))
+}
+
+#[wasm_bindgen(js_name = profile)]
+pub fn default_profile() -> Promise {
+    with_default(client::profile)
+}
+
+#[wasm_bindgen(js_name = refresh)]
+pub fn default_refresh() -> Promise {
+    with_default(client::refresh)
+}
+
+#[wasm_bindgen(js_name = logout)]
+pub fn default_logout() -> Promise {
+    with_default(client::logout)
+}
+
+#[wasm_bindgen(js_name = session)]
+pub fn default_session_fn() -> Result<JsValue, JsValue> {
+    client::session(&current()?)
+}
+
+#[wasm_bindgen(js_name = authFetch)]
+pub fn default_auth_fetch(input: JsValue, init: JsValue) -> Promise {
+    with_default(|c| crate::web::fetch::auth_fetch(c, input, init))
+}
+
+#[wasm_bindgen(js_name = onChange)]
+pub fn default_on_change(listener: JsValue) -> Result<JsValue, JsValue> {
+    current()?;
+    let listener: Function = listener
+        .dyn_into()
+        .map_err(|_| convert::error(&crate::core::error::AuthError::invalid("onChange needs a function")))?;
+    let listeners = LISTENERS.with(Rc::clone);
+    Ok(client::subscribe(&listeners, Rc::new(default_session), listener))
+}

@@ -1,0 +1,170 @@
+//! The module's own requests (login, profile, refresh, logout): fetch with
+//! a timeout, no cookies, no cache, no redirects, and a 1 MiB body cap.
+
+use crate::core::backend::HttpRequest;
+use crate::core::error::{AuthError, Code};
+use crate::core::options::Config;
+use crate::core::session::Exchange;
+use crate::core::time;
+use js_sys::{Promise, Reflect, Uint8Array};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response};
+
+/// Bodies over this are not read.
+const MAX_BODY: usize = 1 << 20;
+
+/// An HTTP answer, read in full.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub exchange: Exchange,
+    pub retry_after: Option<u32>,
+}
+
+/// The requests of one client still in flight, so `dispose()` can abort them.
+#[derive(Default)]
+pub struct Inflight {
+    controllers: RefCell<Vec<AbortController>>,
+    disposed: Cell<bool>,
+}
+
+impl Inflight {
+    pub fn abort_all(&self) {
+        self.disposed.set(true);
+        for c in self.controllers.take() {
+            c.abort();
+        }
+    }
+}
+
+/// Sends `req`; every failure is an `AuthError` (`network`, `timeout`,
+/// `disposed`, `bad_response` for an oversized body). Any HTTP status is an
+/// `Ok` answer: the caller maps it.
+pub async fn send(req: HttpRequest, cfg: &Config, inflight: &Rc<Inflight>) -> Result<Answer, AuthError> {
+    if inflight.disposed.get() {
+        return Err(AuthError::of(Code::Disposed));
+    }
+    let controller = AbortController::new().map_err(|_| AuthError::of(Code::Network))?;
+    inflight.controllers.borrow_mut().push(controller.clone());
+    let timed_out = Rc::new(Cell::new(false));
+    let timer = Timeout::start(cfg.timeout_ms, &controller, timed_out.clone());
+    let result = exchange(req, cfg, &controller).await;
+    drop(timer);
+    inflight.controllers.borrow_mut().retain(|c| c != &controller);
+    result.map_err(|e| {
+        if inflight.disposed.get() {
+            AuthError::of(Code::Disposed)
+        } else if timed_out.get() {
+            AuthError::of(Code::Timeout)
+        } else {
+            e
+        }
+    })
+}
+
+async fn exchange(mut req: HttpRequest, cfg: &Config, controller: &AbortController) -> Result<Answer, AuthError> {
+    let network = |_| AuthError::of(Code::Network);
+    let headers = Headers::new().map_err(network)?;
+    for (name, value) in &cfg.headers {
+        let _ = headers.set(name, value);
+    }
+    if let Some(id) = &cfg.developer_id {
+        let _ = headers.set("developer-id", id);
+    }
+    let _ = headers.set("Accept", "application/json");
+    if req.body.is_some() {
+        let _ = headers.set("Content-Type", "application/json");
+    }
+    if let Some(token) = &req.bearer {
+        headers.set("Authorization", &["Bearer ", token].concat()).map_err(network)?;
+    }
+    let init = RequestInit::new();
+    init.set_method(req.method);
+    init.set_headers(&headers);
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    init.set_redirect(web_sys::RequestRedirect::Error);
+    init.set_signal(Some(&controller.signal()));
+    if let Some(body) = &req.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    // The body now lives in JS; wipe the copy here (it may hold a password).
+    if let Some(body) = req.body.take() {
+        crate::web::convert::wipe(&mut crate::core::json::Json::Str(body));
+    }
+    let sent_at = crate::web::convert::now();
+    let promise = fetch_with_init(&req.url, &init);
+    let response: Response = JsFuture::from(promise).await.map_err(network)?.unchecked_into();
+    let status = response.status();
+    let header = |name| response.headers().get(name).ok().flatten();
+    let server_date = header("date").as_deref().and_then(time::parse_http_date);
+    let retry_after = header("retry-after").and_then(|v| time::parse_retry_after(&v, server_date));
+    let too_big = header("content-length").and_then(|l| l.trim().parse::<usize>().ok()).is_some_and(|l| l > MAX_BODY);
+    let body = if too_big { None } else { read_capped(&response).await? };
+    let received_at = crate::web::convert::now();
+    let Some(body) = body else {
+        controller.abort();
+        return Err(AuthError::new(Code::BadResponse, "The server's answer is larger than 1 MiB."));
+    };
+    Ok(Answer { status, body, exchange: Exchange { sent_at, received_at, server_date }, retry_after })
+}
+
+/// The body as text, or `None` once it passes [`MAX_BODY`].
+async fn read_capped(response: &Response) -> Result<Option<String>, AuthError> {
+    let network = |_| AuthError::of(Code::Network);
+    let Some(stream) = response.body() else { return Ok(Some(String::new())) };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(network)?;
+        if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            break;
+        }
+        let value = Reflect::get(&chunk, &"value".into()).map_err(network)?;
+        let part = Uint8Array::new(&value);
+        if bytes.len() + part.length() as usize > MAX_BODY {
+            let _ = reader.cancel();
+            return Ok(None);
+        }
+        bytes.extend(part.to_vec());
+    }
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch`, looked up at call time so a page's own wrapper is used.
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
+}
+
+/// Aborts the request when the `timeout` option runs out; cleared on drop.
+struct Timeout {
+    id: i32,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    fn start(ms: i64, controller: &AbortController, fired: Rc<Cell<bool>>) -> Option<Timeout> {
+        let controller = controller.clone();
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            fired.set(true);
+            controller.abort();
+        });
+        let id = web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), ms as i32)
+            .ok()?;
+        Some(Timeout { id, _callback: callback })
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            w.clear_timeout_with_handle(self.id);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The thin web layer: binds the core to fetch, sessionStorage, timers and
+//! page events. Nothing here decides; it moves values across the boundary.
+
+mod client;
+mod convert;
+mod default_client;
+mod fetch;
+mod http;
+mod storage;
+mod timer;

@@ -1,0 +1,51 @@
+//! The session record in `sessionStorage`, or in this page only. Storage
+//! that is disabled, missing or full degrades to memory with one warning.
+
+use std::cell::Cell;
+use web_sys::Storage;
+
+pub struct Store {
+    key: String,
+    /// Cleared when the page's storage fails: from then on, memory only.
+    persistent: Cell<bool>,
+}
+
+impl Store {
+    pub fn new(key: &str, session_storage: bool) -> Store {
+        let store = Store { key: key.to_owned(), persistent: Cell::new(session_storage) };
+        if session_storage && storage().is_none() {
+            store.degrade();
+        }
+        store
+    }
+
+    pub fn load(&self) -> Option<String> {
+        if !self.persistent.get() {
+            return None;
+        }
+        storage()?.get_item(&self.key).ok().flatten()
+    }
+
+    pub fn save(&self, text: &str) {
+        if self.persistent.get() && storage().and_then(|s| s.set_item(&self.key, text).ok()).is_none() {
+            self.degrade();
+        }
+    }
+
+    pub fn remove(&self) {
+        if self.persistent.get() {
+            if let Some(s) = storage() {
+                let _ = s.remove_item(&self.key);
+            }
+        }
+    }
+
+    fn degrade(&self) {
+        self.persistent.set(false);
+        web_sys::console::warn_1(&"pos-auth: sessionStorage is unavailable; the session is kept in this page only.".into());
+    }
+}
+
+fn storage() -> Option<Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}

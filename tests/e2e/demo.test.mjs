@@ -1,0 +1,244 @@
+// End-to-end test of the demo page (www/) as a cashier uses it: the emulator
+// serves the page, the built package (pkg/) and a PORTOS back end whose tokens
+// live 8 s; Debian's Chromium drives it through playwright-core.
+//
+//   cd tests && node --test e2e/demo.test.mjs
+//
+// Needs `make pkg` and the emulator binary. Environment: POS_EMULATOR_BIN
+// (default target/debug/pos-emulator), POS_PKG_DIR (default pkg/), CHROMIUM_BIN
+// (default /usr/bin/chromium; a browser is never downloaded).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const outDir = fileURLToPath(new URL("./out/", import.meta.url));
+const emulatorBin = process.env.POS_EMULATOR_BIN || path.join(repo, "target/debug/pos-emulator");
+const pkgDir = process.env.POS_PKG_DIR || path.join(repo, "pkg");
+const chromiumBin = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
+
+const USER = { userName: "999", password: "1234", deviceName: "P01", name: "Majiteľ" };
+const TOKEN_LIFETIME_S = 8;
+
+/** @type {import("node:child_process").ChildProcess | undefined} */
+let emulator;
+let emulatorLog = "";
+/** @type {string} */
+let baseUrl;
+/** @type {import("playwright-core").Browser | undefined} */
+let browser;
+
+// ------------------------------------------------------------------ helpers
+
+/** Polls `probe` until it returns a truthy value; fails with `what` and the last value seen. */
+async function eventually(what, probe, { timeout = 10_000, interval = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  let lastError;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const seen = lastError ? `last error: ${lastError.message}` : `last value: ${JSON.stringify(last)}`;
+      throw new Error(`timed out after ${timeout} ms waiting for ${what} (${seen})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Starts the emulator and resolves with the URL it prints on its first stdout line. */
+function startEmulator() {
+  if (!existsSync(emulatorBin)) {
+    throw new Error(`emulator not found at ${emulatorBin}: build it (cargo build -p pos-emulator) or set POS_EMULATOR_BIN`);
+  }
+  if (!existsSync(path.join(pkgDir, "index.js"))) {
+    throw new Error(`${path.join(pkgDir, "index.js")} is missing: run \`make pkg\` first`);
+  }
+  const args = ["--port", "0", "--www", path.join(repo, "www"), "--pkg", pkgDir,
+    "--token-lifetime", String(TOKEN_LIFETIME_S)];
+  const child = spawn(emulatorBin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  emulator = child;
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk) => { emulatorLog = (emulatorLog + chunk).slice(-4000); });
+
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    const timer = setTimeout(() => fail(new Error("the emulator printed no URL within 30 s")), 30_000);
+    const fail = (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${err.message}\nemulator stderr:\n${emulatorLog || "(empty)"}`));
+    };
+    child.once("error", fail);
+    child.once("exit", (code, signal) => fail(new Error(`the emulator exited early (code ${code}, signal ${signal})`)));
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", function onData(chunk) {
+      buffered += chunk;
+      const newline = buffered.indexOf("\n");
+      if (newline < 0) return;
+      child.stdout.off("data", onData);
+      child.stdout.resume(); // keep draining later output
+      const line = buffered.slice(0, newline).trim();
+      const url = line.match(/https?:\/\/\S+/)?.[0];
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      if (!url) return fail(new Error(`no URL in the emulator's first line: ${JSON.stringify(line)}`));
+      resolve(url.replace(/\/+$/, ""));
+    });
+  });
+}
+
+async function stopEmulator() {
+  if (!emulator || emulator.exitCode !== null || emulator.signalCode !== null) return;
+  const exited = new Promise((resolve) => emulator.once("exit", resolve));
+  emulator.kill("SIGTERM");
+  const timer = setTimeout(() => emulator?.kill("SIGKILL"), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A fresh context (own sessionStorage) and page, with uncaught page errors collected. */
+async function openPage({ viewport = { width: 1024, height: 768 } } = {}) {
+  assert.ok(browser, "browser not started");
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  await page.goto(`${baseUrl}/`);
+  return { context, page, pageErrors };
+}
+
+const text = async (page, selector) => ((await page.locator(selector).textContent()) ?? "").trim();
+const isVisible = (page, selector) => page.locator(selector).isVisible();
+
+/** Seconds shown by the countdown (mm:ss or h:mm:ss), or null when it shows no time. */
+async function countdownSeconds(page) {
+  const shown = await text(page, "#countdown");
+  const match = shown.match(/^(?:(\d+):)?(\d{2}):(\d{2})$/);
+  if (!match) return null;
+  return Number(match[1] ?? 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}
+
+async function eventTypes(page) {
+  return page.locator("#event-log li[data-type]").evaluateAll((items) => items.map((li) => li.dataset.type));
+}
+
+async function signIn(page, { password = USER.password } = {}) {
+  await page.locator("#login-form").waitFor({ state: "visible" });
+  await page.locator("#user-name").fill(USER.userName);
+  await page.locator("#password").fill(password);
+  await page.locator("#device").fill(USER.deviceName);
+  await page.locator("#device").press("Enter"); // Enter submits the form
+}
+
+async function expectSignedIn(page) {
+  await page.locator("#profile-name").waitFor({ state: "visible" });
+  await eventually(`#profile-name to show ${USER.name}`, async () => (await text(page, "#profile-name")) === USER.name);
+  assert.equal(await isVisible(page, "#login-form"), false, "the login form should be hidden while signed in");
+}
+
+// ------------------------------------------------------------------ suite
+
+describe("demo page", { timeout: 150_000 }, () => {
+  before(async () => {
+    mkdirSync(outDir, { recursive: true });
+    baseUrl = await startEmulator();
+    browser = await chromium.launch({
+      executablePath: chromiumBin,
+      args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--disable-quic"],
+      timeout: 30_000,
+    });
+  }, { timeout: 60_000 });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await stopEmulator();
+  }, { timeout: 15_000 });
+
+  test("signs in, refreshes automatically, calls the API and logs out", { timeout: 60_000 }, async () => {
+    const { context, page, pageErrors } = await openPage();
+    try {
+      await signIn(page);
+      await expectSignedIn(page);
+      assert.equal(await text(page, "#profile-user-name"), USER.userName);
+      assert.match(await text(page, "#profile-rights"), /admin/);
+      assert.equal(await text(page, "#device-name"), USER.deviceName);
+
+      const first = await eventually("the countdown to show a time", () => countdownSeconds(page));
+      assert.ok(first > 0 && first <= TOKEN_LIFETIME_S, `countdown ${first}s should be within the ${TOKEN_LIFETIME_S}s lifetime`);
+      assert.ok((await eventTypes(page)).includes("signedIn"), "the event log should show signedIn");
+
+      // The token lives 8 s, so the client refreshes by itself at about 4 s left.
+      // Track the lowest countdown seen until the `refreshed` event shows up.
+      let lowest = first;
+      await eventually("a `refreshed` event in the log (automatic refresh)", async () => {
+        const seconds = await countdownSeconds(page);
+        if (seconds !== null) lowest = Math.min(lowest, seconds);
+        return (await eventTypes(page)).includes("refreshed");
+      }, { timeout: 20_000, interval: 200 });
+      assert.ok(lowest < first, `the countdown should have run down before the refresh (first ${first}s, lowest ${lowest}s)`);
+      await eventually(`the countdown to go back up above ${lowest}s after the refresh`, async () => {
+        const seconds = await countdownSeconds(page);
+        return seconds !== null && seconds > lowest;
+      }, { timeout: 5_000 });
+
+      await page.locator("#call-api").click();
+      await eventually("the API call to report 200", async () => /\b200\b/.test(await text(page, "#api-result")));
+
+      await page.screenshot({ path: path.join(outDir, "demo-signed-in.png"), fullPage: true });
+
+      await page.locator("#logout").click();
+      await page.locator("#login-form").waitFor({ state: "visible" });
+      assert.equal(await isVisible(page, "#session-view"), false, "the session view should be hidden after logout");
+      await eventually("a `signedOut` event in the log", async () => (await eventTypes(page)).includes("signedOut"));
+      assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a wrong password shows the server's message and the error code", { timeout: 30_000 }, async () => {
+    const { context, page, pageErrors } = await openPage();
+    try {
+      await signIn(page, { password: "wrong" });
+      await page.locator("#login-error").waitFor({ state: "visible" });
+      assert.equal(await text(page, "#login-error-message"), "Nesprávne meno alebo heslo.");
+      assert.equal(await text(page, "#login-error-code"), "invalid_credentials");
+      assert.equal(await isVisible(page, "#login-form"), true, "the login form should stay");
+      assert.equal(await isVisible(page, "#session-view"), false, "nobody should be signed in");
+      assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a reload keeps the cashier signed in", { timeout: 30_000 }, async () => {
+    const { context, page, pageErrors } = await openPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await signIn(page);
+      await expectSignedIn(page);
+      await page.reload();
+      await expectSignedIn(page);
+      await eventually("an `initial` event that restored the session", async () => {
+        const initial = page.locator('#event-log li[data-type="initial"]').first();
+        return /restored/.test((await initial.textContent()) ?? "");
+      });
+      assert.ok(await countdownSeconds(page) !== null, "the countdown should show a time after the reload");
+      await page.screenshot({ path: path.join(outDir, "demo-phone.png"), fullPage: true });
+      assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,367 @@
+// A realistic consumer of pos-auth's typings. It is only type-checked
+// (`cd tests && npx tsc -p types`), never run: it proves that every export,
+// option, result, event and error field has a real type, and (the
+// `@ts-expect-error` lines) that wrong usages are rejected.
+
+import {
+  AuthClient,
+  AuthError,
+  authFetch,
+  configure,
+  login,
+  logout,
+  onChange,
+  profile,
+  refresh,
+  session,
+} from "pos-auth";
+import type {
+  AuthErrorCode,
+  AuthEvent,
+  AuthEventType,
+  AuthListener,
+  AuthOptions,
+  Backend,
+  CashDeskCredentials,
+  Credentials,
+  DeviceInfo,
+  MetaDefenderCredentials,
+  PortosCredentials,
+  Session,
+  StorageKind,
+  Unsubscribe,
+  UserProfile,
+  ValidationError,
+} from "pos-auth";
+
+// --- exact-type assertions -------------------------------------------------
+
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<T extends true>(): T | void {}
+
+assertType<Equals<Backend, "portos" | "cashdesk" | "metadefender">>();
+assertType<Equals<StorageKind, "session" | "memory">>();
+assertType<Equals<Session["expiresAt"], number | null>>();
+assertType<Equals<Session["refreshExpiresAt"], number | null>>();
+assertType<Equals<Session["accessToken"], string>>();
+assertType<Equals<Session["canRefresh"], boolean>>();
+assertType<Equals<Session["backend"], Backend>>();
+assertType<Equals<Session["user"], UserProfile>>();
+assertType<Equals<UserProfile["id"], string | null>>();
+assertType<Equals<UserProfile["rights"], string[]>>();
+assertType<Equals<UserProfile["role"], number | null>>();
+assertType<Equals<UserProfile["device"], DeviceInfo | null>>();
+assertType<Equals<UserProfile["raw"], Record<string, unknown>>>();
+assertType<Equals<DeviceInfo["settings"], Record<string, string>>>();
+assertType<Equals<DeviceInfo["preferences"], Record<string, unknown>>>();
+assertType<Equals<AuthEvent["type"], AuthEventType>>();
+assertType<Equals<AuthEvent["session"], Session | null>>();
+assertType<Equals<AuthError["code"], AuthErrorCode>>();
+assertType<Equals<AuthError["status"], number | null>>();
+assertType<Equals<AuthError["errorCode"], string | number | null>>();
+assertType<Equals<AuthError["retryAfter"], number | null>>();
+assertType<Equals<AuthError["errors"], ValidationError[]>>();
+assertType<Equals<ValidationError["code"], string | null>>();
+assertType<Equals<ReturnType<AuthClient["login"]>, Promise<Session>>>();
+assertType<Equals<ReturnType<AuthClient["profile"]>, Promise<UserProfile>>>();
+assertType<Equals<ReturnType<AuthClient["refresh"]>, Promise<Session>>>();
+assertType<Equals<ReturnType<AuthClient["logout"]>, Promise<void>>>();
+assertType<Equals<ReturnType<AuthClient["session"]>, Session | null>>();
+assertType<Equals<ReturnType<AuthClient["fetch"]>, Promise<Response>>>();
+assertType<Equals<ReturnType<AuthClient["onChange"]>, Unsubscribe>>();
+assertType<Equals<ReturnType<typeof authFetch>, Promise<Response>>>();
+assertType<Equals<ReturnType<typeof session>, Session | null>>();
+assertType<Equals<ReturnType<typeof configure>, void>>();
+
+// --- options: every one of them ---------------------------------------------
+
+const baseUrl = "https://pos.example.com/portos";
+
+const fullOptions: AuthOptions = {
+  baseUrl,
+  backend: "portos",
+  storage: "session",
+  storageKey: "till-1",
+  autoRefresh: true,
+  refreshMargin: 60,
+  timeout: 10_000,
+  headers: { "Accept-Language": "sk" },
+  developerId: "my-pos",
+  serverTimeZone: "Europe/Kyiv",
+  allowInsecureHttp: false,
+};
+
+// `undefined` counts as absent, even under exactOptionalPropertyTypes.
+const sparse: AuthOptions = { baseUrl, backend: undefined, timeout: undefined };
+const cashdeskOptions: AuthOptions = {
+  baseUrl: "https://cashdesk.example.com",
+  backend: "cashdesk",
+  developerId: "my-pos",
+  serverTimeZone: "Europe/Kyiv",
+  storage: "memory",
+};
+const metadefenderOptions: AuthOptions = { baseUrl: "http://10.0.0.5", backend: "metadefender", allowInsecureHttp: true };
+
+// --- rendering helpers using every result field -----------------------------
+
+function describeDevice(device: DeviceInfo): string {
+  const settings = Object.entries(device.settings)
+    .map(([key, value]: [string, string]) => `${key}=${value}`)
+    .join(", ");
+  const prefs: number = Object.keys(device.preferences).length;
+  const env: string = device.envName ?? "?";
+  const description: string = device.description ?? "";
+  return `${device.name} (${env}) ${description} [${settings}] ${prefs} preferences`;
+}
+
+function describeUser(user: UserProfile): string {
+  const name: string = user.name ?? user.userName ?? "anonymous";
+  const id: string = user.id ?? "-";
+  const email: string = user.email ?? "";
+  const rights: readonly string[] = user.rights;
+  const role: number = user.role ?? -1;
+  const device: string = user.device ? describeDevice(user.device) : "no device";
+  const shift: unknown = user.raw["opened_shift"];
+  return `${name} #${id} <${email}> rights=${rights.join("|")} role=${role} ${device} shift=${String(shift)}`;
+}
+
+function describeSession(s: Session): string {
+  const backend: Backend = s.backend;
+  const token: string = s.accessToken;
+  const left: number | null = s.expiresAt === null ? null : s.expiresAt - Date.now();
+  const refreshLeft: number = (s.refreshExpiresAt ?? Infinity) - Date.now();
+  const canRefresh: boolean = s.canRefresh;
+  return `${backend} ${token.length} ${left ?? "∞"} ${refreshLeft} ${canRefresh} ${describeUser(s.user)}`;
+}
+
+function describeError(err: AuthError): string {
+  const name: "AuthError" = err.name;
+  const code: AuthErrorCode = err.code;
+  const message: string = err.message;
+  const status: number | null = err.status;
+  const title: string | null = err.title;
+  const detail: string | null = err.detail;
+  const traceId: string | null = err.traceId;
+  const backendCode: string = err.errorCode === null ? "" : typeof err.errorCode === "number" ? err.errorCode.toFixed(0) : err.errorCode;
+  const fields: string = err.errors.map((e: ValidationError) => `${e.memberName}: ${e.message} (${e.code ?? "-"})`).join("; ");
+  const retry: string = err.retryable ? `retry in ${err.retryAfter ?? 1}s` : "final";
+  const base: Error = err; // an AuthError is an Error
+  return `${name}/${code} ${status ?? "-"} ${title ?? ""} ${detail ?? ""} ${traceId ?? ""} ${backendCode} ${fields} ${retry} ${message} ${base.stack ?? ""}`;
+}
+
+/** Exhaustive: adding a code to the union without handling it here fails to compile. */
+function userMessage(code: AuthErrorCode): string {
+  switch (code) {
+    case "invalid_argument":
+    case "not_configured":
+    case "disposed":
+      return "Programming error";
+    case "invalid_credentials":
+      return "Wrong user name or password";
+    case "validation":
+      return "Check the form";
+    case "no_session":
+    case "session_expired":
+      return "Please sign in";
+    case "refresh_unsupported":
+      return "Sign in again at the end of the shift";
+    case "forbidden":
+      return "Not allowed";
+    case "network":
+    case "timeout":
+      return "Offline";
+    case "rate_limited":
+      return "Slow down";
+    case "server":
+      return "Server trouble";
+    case "bad_response":
+      return "Unexpected answer";
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}
+
+// --- events --------------------------------------------------------------------
+
+const log: string[] = [];
+
+const listener: AuthListener = (event: AuthEvent): void => {
+  const type: AuthEventType = event.type;
+  switch (event.type) {
+    case "initial":
+      log.push(event.session ? `restored ${describeSession(event.session)}` : "signed out");
+      break;
+    case "signedIn":
+    case "refreshed":
+    case "userUpdated": {
+      const current: Session = event.session; // never null for these
+      log.push(`${type}: ${describeSession(current)}`);
+      break;
+    }
+    case "expiring": {
+      const current: Session = event.session;
+      const why: AuthError | undefined = event.error;
+      log.push(`expiring at ${current.expiresAt ?? "?"} ${why ? describeError(why) : ""}`);
+      break;
+    }
+    case "expired": {
+      const none: null = event.session;
+      if (event.error) log.push(`expired: ${event.error.code} ${String(none)}`);
+      break;
+    }
+    case "signedOut": {
+      const none: null = event.session;
+      log.push(`signed out ${String(none)}`);
+      break;
+    }
+    default: {
+      const unreachable: never = event;
+      log.push(String(unreachable));
+    }
+  }
+};
+
+// --- an AuthClient, end to end ----------------------------------------------
+
+const client: AuthClient = new AuthClient(fullOptions);
+const unsubscribe: Unsubscribe = client.onChange(listener);
+
+const portos: PortosCredentials = { userName: "999", password: "1234", deviceName: "P01" };
+const portosNoPassword: Credentials = { userName: "999", deviceName: "P01" };
+const cashdesk: CashDeskCredentials = { email: "cashier@example.com", password: "secret" };
+const metadefender: MetaDefenderCredentials = { userName: "admin", password: "AdminPassword" };
+
+try {
+  const signedIn: Session = await client.login(portos);
+  log.push(describeSession(signedIn));
+} catch (err: unknown) {
+  if (err instanceof AuthError && err.code === "invalid_credentials") {
+    log.push(`${err.title ?? err.message} (${err.status ?? 0})`);
+  } else if (err instanceof AuthError && err.code === "validation") {
+    for (const field of err.errors) log.push(`${field.memberName}: ${field.message}`);
+  } else if (err instanceof AuthError) {
+    log.push(userMessage(err.code));
+  } else {
+    throw err;
+  }
+}
+await client.login(portosNoPassword);
+
+const current: Session | null = client.session();
+if (current !== null) log.push(current.user.device?.settings["DefaultStockName"] ?? "no stock");
+
+const me: UserProfile = await client.profile();
+log.push(describeUser(me));
+
+try {
+  const renewed: Session = await client.refresh();
+  log.push(String(renewed.expiresAt));
+} catch (err: unknown) {
+  if (err instanceof AuthError && err.code === "no_session") log.push("sign in first");
+  else if (err instanceof AuthError && err.retryable) log.push(`later: ${err.retryAfter ?? "?"}`);
+}
+
+const r1: Response = await client.fetch(`${baseUrl}/api/auth`);
+const r2: Response = await client.fetch(new URL("/portos/api/orders", baseUrl), {
+  method: "POST",
+  body: JSON.stringify({ id: 1 }),
+  headers: { "Content-Type": "application/json" },
+  signal: AbortSignal.timeout(5000),
+});
+const r3: Response = await client.fetch(new Request(`${baseUrl}/api/auth`));
+log.push(`${r1.status} ${r2.ok} ${r3.statusText}`);
+
+await client.logout();
+unsubscribe();
+client.dispose();
+client.free();
+
+const other = new AuthClient(cashdeskOptions);
+await other.login(cashdesk);
+other.dispose();
+const third = new AuthClient(metadefenderOptions);
+await third.login(metadefender);
+third.free();
+new AuthClient(sparse).dispose();
+
+// --- the default client ----------------------------------------------------------
+
+configure({ baseUrl, backend: "portos", storageKey: "default" });
+const stop: () => void = onChange((event) => log.push(event.type));
+const s1: Session = await login(portos);
+const p1: UserProfile = await profile();
+const s2: Session = await refresh();
+const s3: Session | null = session();
+const res: Response = await authFetch(`${baseUrl}/api/auth`, { cache: "no-store" });
+await logout();
+stop();
+log.push(`${s1.accessToken} ${p1.name ?? ""} ${s2.expiresAt ?? ""} ${s3?.backend ?? ""} ${res.status}`);
+
+// --- React-style external store -------------------------------------------------
+
+const store = {
+  subscribe: (notify: () => void): (() => void) => client.onChange(() => notify()),
+  getSnapshot: (): Session | null => client.session(),
+};
+log.push(typeof store.getSnapshot());
+
+// --- wrong usages, each must be a compile error -----------------------------------
+
+// @ts-expect-error unknown back end
+new AuthClient({ baseUrl, backend: "square" });
+// @ts-expect-error timeout is a number of milliseconds
+new AuthClient({ baseUrl, timeout: "10s" });
+// @ts-expect-error autoRefresh is a boolean
+new AuthClient({ baseUrl, autoRefresh: "yes" });
+// @ts-expect-error baseUrl is required
+new AuthClient({ backend: "portos" });
+// @ts-expect-error baseUrl is a string, not a URL
+new AuthClient({ baseUrl: new URL(baseUrl) });
+// @ts-expect-error misspelled option
+new AuthClient({ baseUrl, refreshMargn: 30 });
+// @ts-expect-error storage is "session" or "memory"
+new AuthClient({ baseUrl, storage: "local" });
+// @ts-expect-error header values are strings
+new AuthClient({ baseUrl, headers: { "X-Till": 1 } });
+// @ts-expect-error PORTOS credentials need a user name
+await client.login({ password: "1234", deviceName: "P01" });
+// @ts-expect-error the password is a string
+await client.login({ userName: "999", password: 1234, deviceName: "P01" });
+// @ts-expect-error no credentials
+await client.login();
+// @ts-expect-error misspelled event type
+client.onChange((event) => event.type === "signed_in");
+// @ts-expect-error not an event type
+const badType: AuthEventType = "loggedIn";
+// @ts-expect-error not an error code
+const badCode: AuthErrorCode = "unauthorized";
+// @ts-expect-error session() may be null
+const notNull: Session = client.session();
+// @ts-expect-error the refresh token is never exposed
+log.push(current?.refreshToken);
+// @ts-expect-error fetch takes a URL, string or Request
+await client.fetch(42);
+// @ts-expect-error listeners receive an AuthEvent
+client.onChange((event: string) => log.push(event));
+// @ts-expect-error AuthErrors are created by the module
+new AuthError("boom");
+
+declare const someError: AuthError;
+// @ts-expect-error nonexistent field
+log.push(String(someError.statusCode));
+// @ts-expect-error fields are read-only
+someError.code = "network";
+// @ts-expect-error errors is read-only
+someError.errors = [];
+// @ts-expect-error a validation error has a memberName
+someError.errors.push({ field: "x", message: "y", code: "z" });
+// @ts-expect-error expiresAt may be null
+const ms: number = current!.expiresAt;
+// @ts-expect-error the session is null after sign-out
+const ev: AuthEvent = { type: "signedOut", session: current! };
+// @ts-expect-error configure returns nothing
+await configure(fullOptions).then(() => {});
+
+log.push(String(badType), String(badCode), String(notNull), String(ms), ev.type);
