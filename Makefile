@@ -15,7 +15,9 @@ setup:
 # wasm-pack's output + pkg-template/ = pkg/, the npm package.
 pkg: setup
 	wasm-pack build --release --target web --out-dir pkg --out-name pos_auth --no-pack
-	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+	# Binaryen from npm: Debian's (108) misnumbers the externref table export.
+	tests/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+		--enable-mutable-globals --enable-reference-types --enable-multivalue \
 		pkg/pos_auth_bg.wasm -o pkg/pos_auth_bg.wasm
 	cp pkg-template/* pkg/
 	snippet=$$(cd pkg && ls snippets/*/src/web/auth_error.js) && \

@@ -3,8 +3,10 @@
 
 mod client;
 mod convert;
-mod default_client;
+pub mod default_client;
 mod fetch;
 mod http;
 mod storage;
 mod timer;
+
+pub use client::AuthClient;

@@ -113,6 +113,11 @@ async function openPage({ viewport = { width: 1024, height: 768 } } = {}) {
   const page = await context.newPage();
   const pageErrors = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
+  if (process.env.E2E_DEBUG) {
+    page.on("console", (msg) => console.error(`[page ${msg.type()}] ${msg.text()}`));
+    page.on("requestfailed", (req) => console.error(`[request failed] ${req.url()} ${req.failure()?.errorText}`));
+    page.on("response", (res) => console.error(`[response] ${res.status()} ${res.url()}`));
+  }
   await page.goto(`${baseUrl}/`);
   return { context, page, pageErrors };
 }

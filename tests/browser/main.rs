@@ -1,0 +1,8 @@
+//! Browser tests: the real module in headless Chromium against pos-emulator.
+//! Run with `make test-browser` (tests/browser.sh starts the emulator).
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+mod portos;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
