@@ -4,8 +4,8 @@
 # Both install whatever is missing first (see .ci/setup).
 
 SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_PORT ?= 8787
-WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3}' Cargo.lock)
 
 .PHONY: setup pkg emulator demo test test-core test-browser test-e2e test-types clean
 

@@ -127,10 +127,12 @@ function announce(message) {
   setTimeout(() => { ui.status.textContent = message; }, 50);
 }
 
+/** Marks a button busy without disabling it, so keyboard focus stays on it. */
 function setBusy(button, busy) {
-  button.disabled = busy;
   button.setAttribute("aria-busy", String(busy));
+  button.setAttribute("aria-disabled", String(busy));
 }
+const isBusy = (button) => button.getAttribute("aria-busy") === "true";
 
 /** "code: message" for an AuthError, the message for anything else. */
 function errorSummary(err) {
@@ -450,6 +452,7 @@ function applyBackend() {
 
 async function onSubmit(event) {
   event.preventDefault();
+  if (isBusy(ui.loginSubmit)) return;
   clearLoginError();
   if (!ensureClient()) return;
   const spec = BACKENDS[ui.backend.value];
@@ -473,7 +476,7 @@ async function onSubmit(event) {
 }
 
 async function onRefresh() {
-  if (!client) return;
+  if (!client || isBusy(ui.refreshBtn)) return;
   setBusy(ui.refreshBtn, true);
   try {
     await client.instance.refresh();
@@ -488,7 +491,7 @@ async function onRefresh() {
 }
 
 async function onCallApi() {
-  if (!client) return;
+  if (!client || isBusy(ui.callApiBtn)) return;
   const url = `${client.baseUrl}/api/auth`;
   setBusy(ui.callApiBtn, true);
   ui.apiResult.className = "api-result";
@@ -511,7 +514,7 @@ async function onCallApi() {
 }
 
 async function onLogout() {
-  if (!client) return;
+  if (!client || isBusy(ui.logoutBtn)) return;
   setBusy(ui.logoutBtn, true);
   try {
     await client.instance.logout(); // never rejects except "disposed"

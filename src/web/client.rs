@@ -15,6 +15,7 @@ use crate::core::session::Record;
 use crate::web::convert::{self, now};
 use crate::web::http::{self, Answer, Inflight};
 use crate::web::storage::Store;
+use crate::web::tabs::{self, Channel, Message};
 use crate::web::timer::Timer;
 use js_sys::{Function, Object, Promise, Reflect};
 use std::cell::RefCell;
@@ -62,6 +63,9 @@ pub struct Inner {
     /// Settles when the latest login is done: logins run one at a time.
     login_tail: Option<Promise>,
     timer: Option<Timer>,
+    /// The channel to duplicated tabs holding the same session.
+    channel: Option<Channel>,
+    self_weak: Weak<RefCell<Inner>>,
     pub inflight: Rc<Inflight>,
     pub disposed: bool,
 }
@@ -99,6 +103,61 @@ impl Inner {
         }
         self.record = record;
         self.session_js = None;
+        self.sync_channel();
+    }
+
+    /// `${storageKey}:${id}`: the channel and lock of the current session.
+    fn channel_name(&self) -> Option<String> {
+        let record = self.record.as_ref().filter(|_| self.cfg.session_storage && !self.disposed)?;
+        Some([self.cfg.storage_key.as_str(), ":", record.id.as_str()].concat())
+    }
+
+    /// Keeps one channel open, to the peers of the current session only.
+    fn sync_channel(&mut self) {
+        let name = self.channel_name();
+        if self.channel.as_ref().map(|c| &c.name) == name.as_ref() {
+            return;
+        }
+        let weak = self.self_weak.clone();
+        self.channel = name.and_then(|n| {
+            Channel::open(n, move |m| {
+                if let Some(rc) = weak.upgrade() {
+                    on_peer_message(&rc, m);
+                }
+            })
+        });
+    }
+
+    fn broadcast(&self, message: &Message) {
+        if let Some(c) = &self.channel {
+            c.send(message);
+        }
+    }
+}
+
+/// A peer tab refreshed, signed out or lost the session.
+fn on_peer_message(rc: &Shared, message: Message) {
+    match message {
+        Message::Rotated(text) => {
+            let adopted = {
+                let mut inner = rc.borrow_mut();
+                let newer = inner.record.as_ref().and_then(|mine| {
+                    Record::from_text(&text, mine.backend, &mine.base_url)
+                        .filter(|r| r.id == mine.id && r.generation > mine.generation)
+                });
+                let adopted = newer.is_some();
+                if adopted {
+                    inner.commit(newer);
+                }
+                adopted
+            };
+            if adopted {
+                emit(rc, "refreshed", None);
+                tick(rc);
+            }
+        }
+        Message::SignedOut => end_session(rc, "signedOut", None),
+        Message::Expired => end_session(rc, "expired", Some(&AuthError::of(Code::SessionExpired))),
     }
 }
 
@@ -115,7 +174,7 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
     let cfg = parse_options(options).map_err(|e| convert::error(&e))?;
     let store = Store::new(&cfg.storage_key, cfg.session_storage);
     let record = restore(&store, &cfg);
-    let rc = Rc::new(RefCell::new(Inner {
+    let rc = Rc::new_cyclic(|self_weak| RefCell::new(Inner {
         cfg,
         store,
         record,
@@ -128,6 +187,8 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
         flights: 0,
         login_tail: None,
         timer: None,
+        channel: None,
+        self_weak: self_weak.clone(),
         inflight: Rc::new(Inflight::default()),
         disposed: false,
     }));
@@ -137,7 +198,11 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
             tick(&rc);
         }
     }));
-    rc.borrow_mut().timer = Some(timer);
+    {
+        let mut inner = rc.borrow_mut();
+        inner.timer = Some(timer);
+        inner.sync_channel();
+    }
     tick(&rc);
     Ok(rc)
 }
@@ -328,12 +393,32 @@ pub fn refresh_shared(rc: &Shared, background: bool) -> Promise {
 }
 
 async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthError> {
-    let (req, epoch, backend) = {
+    let (lock_name, generation) = {
         let inner = rc.borrow();
         if inner.disposed {
             return Err(AuthError::of(Code::Disposed));
         }
         let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::NoSession))?;
+        backend::refresh_request(record)?;
+        (inner.channel_name(), record.generation)
+    };
+    // One tab refreshes at a time; a peer may have rotated the token meanwhile.
+    let _guard = match &lock_name {
+        Some(name) => tabs::lock(name).await,
+        None => None,
+    };
+    if _guard.is_some() {
+        tabs::settle().await;
+    }
+    let (req, epoch, backend) = {
+        let mut inner = rc.borrow_mut();
+        if inner.disposed {
+            return Err(AuthError::of(Code::Disposed));
+        }
+        let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::NoSession))?;
+        if record.generation > generation {
+            return Ok(inner.session_value());
+        }
         (backend::refresh_request(record)?, inner.epoch, record.backend)
     };
     let result = send(rc, req).await.and_then(|a| {
@@ -362,12 +447,14 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
                 let Some(next) = inner.record.as_ref().map(|r| r.refreshed(grant, exchange)) else {
                     return Err(AuthError::of(Code::NoSession));
                 };
+                inner.broadcast(&Message::Rotated(next.to_json().to_text()));
                 inner.commit(Some(next));
             }
             emit(rc, "refreshed", None);
             Ok(rc.borrow_mut().session_value())
         }
         Err(e) if e.code == Code::SessionExpired => {
+            rc.borrow().broadcast(&Message::Expired);
             end_session(rc, "expired", Some(&e));
             Err(e)
         }
@@ -568,6 +655,7 @@ pub async fn refresh(rc: Shared) -> Result<JsValue, JsValue> {
 pub async fn logout(rc: Shared) -> Result<JsValue, JsValue> {
     check(&rc)?;
     let previous = rc.borrow().record.clone();
+    rc.borrow().broadcast(&Message::SignedOut);
     end_session(&rc, "signedOut", None);
     if let Some(req) = previous.as_ref().and_then(backend::logout_request) {
         let _ = send(&rc, req).await;
@@ -582,6 +670,7 @@ pub fn dispose(rc: &Shared) {
     }
     inner.disposed = true;
     inner.timer = None;
+    inner.channel = None;
     inner.inflight.abort_all();
     // Drop this client's hold on the listeners without an event; a shared
     // (default-client) list lives on for the next client.

@@ -7,6 +7,7 @@ pub mod default_client;
 mod fetch;
 mod http;
 mod storage;
+mod tabs;
 mod timer;
 
 pub use client::AuthClient;

@@ -137,8 +137,19 @@ async function eventTypes(page) {
   return page.locator("#event-log li[data-type]").evaluateAll((items) => items.map((li) => li.dataset.type));
 }
 
+/** Waits for the login form; if the page cannot load the package, says what it shows instead. */
+async function waitForLoginForm(page) {
+  try {
+    await page.locator("#login-form").waitFor({ state: "visible" });
+  } catch (err) {
+    const boot = await page.locator("#boot").isVisible() ? await text(page, "#boot-message") : "(boot message hidden)";
+    const log = await text(page, "#event-log");
+    throw new Error(`the login form did not appear: ${err.message.split("\n")[0]}\npage says: ${boot}\nevent log: ${log}`);
+  }
+}
+
 async function signIn(page, { password = USER.password } = {}) {
-  await page.locator("#login-form").waitFor({ state: "visible" });
+  await waitForLoginForm(page);
   await page.locator("#user-name").fill(USER.userName);
   await page.locator("#password").fill(password);
   await page.locator("#device").fill(USER.deviceName);
@@ -204,7 +215,7 @@ describe("demo page", { timeout: 150_000 }, () => {
       await page.screenshot({ path: path.join(outDir, "demo-signed-in.png"), fullPage: true });
 
       await page.locator("#logout").click();
-      await page.locator("#login-form").waitFor({ state: "visible" });
+      await waitForLoginForm(page);
       assert.equal(await isVisible(page, "#session-view"), false, "the session view should be hidden after logout");
       await eventually("a `signedOut` event in the log", async () => (await eventTypes(page)).includes("signedOut"));
       assert.deepEqual(pageErrors, [], "no uncaught errors on the page");

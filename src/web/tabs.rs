@@ -1,0 +1,114 @@
+//! Duplicated tabs. "Duplicate tab" copies `sessionStorage`, so two tabs can
+//! hold the same refresh token; with rotating tokens, the second to use it
+//! would be logged out. Tabs holding the same session id talk over a
+//! `BroadcastChannel` and take turns refreshing under a Web Lock.
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{BroadcastChannel, MessageEvent};
+
+/// What tabs tell each other.
+pub enum Message {
+    /// A refresh succeeded: the new record, as stored.
+    Rotated(String),
+    /// The user signed out.
+    SignedOut,
+    /// The server rejected the shared refresh token.
+    Expired,
+}
+
+impl Message {
+    fn encode(&self) -> String {
+        match self {
+            Message::Rotated(record) => ["r", record].concat(),
+            Message::SignedOut => "o".into(),
+            Message::Expired => "x".into(),
+        }
+    }
+
+    fn decode(text: &str) -> Option<Message> {
+        match text.split_at_checked(1)? {
+            ("r", record) => Some(Message::Rotated(record.to_owned())),
+            ("o", "") => Some(Message::SignedOut),
+            ("x", "") => Some(Message::Expired),
+            _ => None,
+        }
+    }
+}
+
+/// The channel of one session, closed on drop.
+pub struct Channel {
+    pub name: String,
+    channel: BroadcastChannel,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Channel {
+    pub fn open(name: String, mut on_message: impl FnMut(Message) + 'static) -> Option<Channel> {
+        let channel = BroadcastChannel::new(&name).ok()?;
+        let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let Some(m) = e.data().as_string().as_deref().and_then(Message::decode) {
+                on_message(m);
+            }
+        });
+        channel.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        Some(Channel { name, channel, _on_message: handler })
+    }
+
+    pub fn send(&self, message: &Message) {
+        let _ = self.channel.post_message(&JsValue::from_str(&message.encode()));
+    }
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
+/// A held Web Lock; released when dropped.
+pub struct LockGuard {
+    release: Function,
+}
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        let _ = self.release.call0(&JsValue::NULL);
+    }
+}
+
+/// Waits for the exclusive lock `name`. `None` where Web Locks do not exist
+/// (insecure contexts): then tabs coordinate by messages alone.
+pub async fn lock(name: &str) -> Option<LockGuard> {
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
+    let locks = Reflect::get(&navigator, &"locks".into()).ok().filter(|l| l.is_object())?;
+    let request: Function = Reflect::get(&locks, &"request".into()).ok()?.dyn_into().ok()?;
+
+    let mut release = None;
+    let held = Promise::new(&mut |resolve, _| release = Some(resolve));
+    let mut granted = None;
+    let acquired = Promise::new(&mut |resolve, _| granted = Some(resolve));
+    let (release, granted) = (release?, granted?);
+    // The lock is held until `held` settles, i.e. until the guard drops.
+    let callback = Closure::once_into_js(move |_: JsValue| -> JsValue {
+        let _ = granted.call0(&JsValue::NULL);
+        held.into()
+    });
+    request.call2(&locks, &name.into(), &callback).ok()?;
+    JsFuture::from(acquired).await.ok()?;
+    Some(LockGuard { release })
+}
+
+/// Lets messages that peers posted before releasing the lock arrive.
+pub async fn settle() {
+    let p = Promise::new(&mut |resolve, _| {
+        let queued = web_sys::window()
+            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).ok());
+        if queued.is_none() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(p).await;
+}

@@ -1,0 +1,37 @@
+// Shared by the e2e tests: start pos-emulator on a free loopback port and
+// launch Debian's Chromium through playwright-core (no downloaded browser).
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export async function startEmulator(args = []) {
+  const bin = process.env.POS_EMULATOR_BIN ?? path.join(repo, "target/debug/pos-emulator");
+  const child = spawn(bin, ["--port", "0", "--www", path.join(repo, "www"), "--pkg", path.join(repo, "pkg"), ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let buffered = "";
+    child.stdout.on("data", (chunk) => {
+      buffered += chunk;
+      const line = buffered.split("\n")[0];
+      if (buffered.includes("\n")) resolve(line.trim());
+    });
+    child.on("exit", (code) => reject(new Error(`pos-emulator exited with ${code}`)));
+    setTimeout(() => reject(new Error("pos-emulator did not start in 10 s")), 10_000);
+  });
+  return { url, stop: () => child.kill() };
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--no-first-run", "--disable-quic",
+    ],
+  });
+}

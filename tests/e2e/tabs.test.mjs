@@ -1,0 +1,79 @@
+// Duplicated tabs share one session: they refresh one at a time, adopt each
+// other's rotated tokens, and sign out together. Runs the real package in
+// Chromium against the emulator (opening a window copies sessionStorage,
+// exactly as "Duplicate tab" does).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startEmulator, launchBrowser } from "./harness.mjs";
+
+let emulator, browser;
+before(async () => {
+  emulator = await startEmulator();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  emulator?.stop();
+});
+
+async function signedInPage(context, tenant) {
+  const page = await context.newPage();
+  await page.goto(`${emulator.url}/`);
+  await page.evaluate(async (base) => {
+    const m = await import("/pkg/index.js");
+    await fetch(`${base}/__emulator/config`, { method: "POST", body: JSON.stringify({ tokenLifetime: 4 }) });
+    window.client = new m.AuthClient({ baseUrl: `${base}/portos` });
+    window.events = [];
+    window.client.onChange((e) => window.events.push(e.type));
+    await window.client.login({ userName: "999", password: "1234", deviceName: "P01" });
+  }, `${emulator.url}/t/${tenant}`);
+  return page;
+}
+
+test("duplicated tabs refresh once per rotation and keep the same token", async () => {
+  const tenant = `tabs${Date.now()}`;
+  const base = `${emulator.url}/t/${tenant}`;
+  const context = await browser.newContext();
+  const first = await signedInPage(context, tenant);
+  const [second] = await Promise.all([
+    context.waitForEvent("page"),
+    first.evaluate(() => window.open(location.href)),
+  ]);
+  await second.waitForLoadState();
+  const restored = await second.evaluate(async (base) => {
+    const m = await import("/pkg/index.js");
+    window.client = new m.AuthClient({ baseUrl: `${base}/portos` });
+    window.events = [];
+    window.client.onChange((e) => window.events.push(e.type));
+    return window.client.session()?.accessToken ?? null;
+  }, base);
+  const original = await first.evaluate(() => window.client.session().accessToken);
+  assert.equal(restored, original, "the duplicate restores the same session");
+
+  // Both tabs hold a 4 s token; each would refresh at 2 s. Wait for two rotations.
+  await first.waitForTimeout(5000);
+  const counts = await (await fetch(`${base}/__emulator/counts`)).json();
+  const tokens = await Promise.all([first, second].map((p) => p.evaluate(() => window.client.session()?.accessToken)));
+  assert.ok(tokens[0], "first tab still signed in");
+  assert.equal(tokens[0], tokens[1], "both tabs hold the newest token");
+  const refreshes = counts["POST /portos/api/auth/refresh"] ?? 0;
+  assert.ok(refreshes >= 1 && refreshes <= 3, `one refresh per rotation for both tabs, saw ${refreshes}`);
+  assert.ok(!(await second.evaluate(() => window.events.includes("expired"))), "no tab lost its session");
+
+  // Signing out in one tab signs the other out.
+  await first.evaluate(() => window.client.logout());
+  await second.waitForFunction(() => window.client.session() === null, null, { timeout: 3000 });
+  assert.ok(await second.evaluate(() => window.events.includes("signedOut")));
+  await context.close();
+});
+
+test("tabs with different sessions never affect each other", async () => {
+  const tenant = `tabs2${Date.now()}`;
+  const context = await browser.newContext();
+  const a = await signedInPage(context, tenant);
+  const b = await signedInPage(context, tenant);
+  await a.evaluate(() => window.client.logout());
+  await b.waitForTimeout(300);
+  assert.ok(await b.evaluate(() => window.client.session() !== null), "the other session stays");
+  await context.close();
+});
