@@ -232,6 +232,7 @@ let client = null;
 let unsubscribe = null;
 let current = null; // the Session shown
 let tokenSince = 0; // local time the shown token arrived (for the meter)
+let refreshTrouble = false; // a background refresh failed and is being retried
 
 function showBoot(message, failed = false) {
   ui.bootMessage.textContent = message;
@@ -263,7 +264,8 @@ function showSession(session, { focus = false } = {}) {
   ui.boot.hidden = true;
   ui.loginView.hidden = true;
   ui.sessionView.hidden = false;
-  setPill("Signed in", "on");
+  if (refreshTrouble) setPill("Reconnecting", "warn");
+  else setPill("Signed in", "on");
 
   if (session !== current) {
     if (!current || session.accessToken !== current.accessToken) tokenSince = tokenArrival(session);
@@ -330,7 +332,8 @@ function tick() {
   const fraction = Math.min(1, Math.max(0, left / span));
   ui.countdown.classList.toggle("low", fraction < 0.25 && left > 0);
   ui.countdown.classList.toggle("gone", left <= 0);
-  const note = left <= REFRESHING_NEAR_MS ? (current.canRefresh ? "refreshing…" : "expiring…") : "";
+  const note = refreshTrouble ? "server unreachable, retrying…"
+    : left <= REFRESHING_NEAR_MS ? (current.canRefresh ? "refreshing…" : "expiring…") : "";
   if (ui.countdownNote.textContent !== note) ui.countdownNote.textContent = note;
   ui.meterBar.style.width = `${(fraction * 100).toFixed(1)}%`;
   ui.meterBar.classList.toggle("low", fraction < 0.25);
@@ -382,25 +385,33 @@ function onAuthEvent(event) {
       }
       break;
     case "signedIn":
+      refreshTrouble = false;
       showSession(event.session, { focus: true });
       announce(`Signed in as ${event.session.user.name ?? event.session.user.userName ?? "user"}`);
       break;
     case "refreshed":
+      if (refreshTrouble) announce("Connection restored, session refreshed");
+      refreshTrouble = false;
+      showSession(event.session);
+      break;
     case "userUpdated":
       showSession(event.session);
       break;
     case "expiring":
+      refreshTrouble = Boolean(event.error);
       setPill(event.error ? "Reconnecting" : "Expiring", "warn");
+      tick();
       if (event.error) announce(`Session refresh failed: ${event.error.message}`);
       break;
     case "expired":
       current = null;
-      showLogin(event.error ? `Your session has ended (${event.error.message}). Please sign in again.`
-        : "Your session has ended. Please sign in again.");
+      refreshTrouble = false;
+      showLogin("Your session has ended. Please sign in again.");
       announce("Session ended");
       break;
     case "signedOut":
       current = null;
+      refreshTrouble = false;
       showLogin();
       announce("Signed out");
       break;
