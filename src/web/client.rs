@@ -346,6 +346,7 @@ pub fn end_session(rc: &Shared, kind: &str, error: Option<&AuthError>) {
             return;
         }
         inner.epoch += 1;
+        inner.refresh_flight = None;
         inner.commit(None);
         if let Some(t) = inner.timer.as_mut() {
             t.clear();
@@ -546,6 +547,7 @@ async fn login_exchange(rc: &Shared, req: HttpRequest) -> Result<JsValue, AuthEr
         let mut inner = rc.borrow_mut();
         let previous = inner.record.take();
         inner.epoch += 1;
+        inner.refresh_flight = None;
         inner.commit(Some(record));
         previous
     };

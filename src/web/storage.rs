@@ -4,6 +4,11 @@
 use std::cell::Cell;
 use web_sys::Storage;
 
+thread_local! {
+    /// The page is warned once, however many clients it makes.
+    static WARNED: Cell<bool> = const { Cell::new(false) };
+}
+
 pub struct Store {
     key: String,
     /// Cleared when the page's storage fails: from then on, memory only.
@@ -42,6 +47,9 @@ impl Store {
 
     fn degrade(&self) {
         self.persistent.set(false);
+        if WARNED.with(|w| w.replace(true)) {
+            return;
+        }
         web_sys::console::warn_1(&"pos-auth: sessionStorage is unavailable; the session is kept in this page only.".into());
     }
 }
