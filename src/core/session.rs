@@ -15,6 +15,9 @@ pub struct Grant {
     /// Expiry from a back-end field, when the token has no `exp` claim.
     pub expires_field: Option<i64>,
     pub refresh_expires_field: Option<i64>,
+    /// Expiry as the server's wall-clock time read as if UTC (CashDesk); the
+    /// web layer turns it into an instant in `serverTimeZone`.
+    pub expires_wall: Option<i64>,
     /// The normalised `UserProfile`; `None` for a refresh that sends no user.
     pub user: Option<Json>,
 }
@@ -276,7 +279,7 @@ pub(crate) mod tests {
     }
 
     fn grant(token: String) -> Grant {
-        Grant { access_token: token, refresh_token: Some("r1".into()), expires_field: None, refresh_expires_field: None, user: Some(profile()) }
+        Grant { access_token: token, refresh_token: Some("r1".into()), expires_field: None, refresh_expires_field: None, expires_wall: None, user: Some(profile()) }
     }
 
     const NOW: i64 = 1_700_000_000_000;
@@ -326,7 +329,7 @@ pub(crate) mod tests {
     fn refresh_bumps_generation_and_keeps_user() {
         let ex = Exchange { sent_at: NOW, received_at: NOW, server_date: None };
         let r = Record::from_login(Backend::Portos, "https://a", "abc".into(), grant(jwt(r#"{"exp":1700000300}"#)), ex);
-        let g = Grant { access_token: jwt(r#"{"exp":1700000600}"#), refresh_token: Some("r2".into()), expires_field: None, refresh_expires_field: None, user: None };
+        let g = Grant { access_token: jwt(r#"{"exp":1700000600}"#), refresh_token: Some("r2".into()), expires_field: None, refresh_expires_field: None, expires_wall: None, user: None };
         let r2 = r.refreshed(g, Exchange { sent_at: NOW + 1000, received_at: NOW + 1000, server_date: None });
         assert_eq!((r2.generation, r2.expires_at, r2.obtained_at), (1, Some(NOW + 600_000), NOW + 1000));
         assert_eq!(r2.user, r.user);

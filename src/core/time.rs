@@ -117,9 +117,78 @@ pub fn parse_iso_utc(s: &str) -> Option<i64> {
     civil_ms(i64::from(num(s, 0, 4)?), num(s, 5, 2)?, num(s, 8, 2)?, num(s, 11, 2)?, num(s, 14, 2)?, num(s, 17, 2)?, ms)
 }
 
+/// CashDesk's `dd.MM.yyyy HH:mm`, as a wall-clock time read as if UTC.
+pub fn parse_day_month_year(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if s.len() != 16 || b.get(2) != Some(&b'.') || b.get(5) != Some(&b'.') || b.get(10) != Some(&b' ') || b.get(13) != Some(&b':') {
+        return None;
+    }
+    civil_ms(i64::from(num(s, 6, 4)?), num(s, 3, 2)?, num(s, 0, 2)?, num(s, 11, 2)?, num(s, 14, 2)?, 0, 0)
+}
+
+/// The instant of a wall-clock time in a zone whose UTC offset (ms) at an
+/// instant `offset_at` tells. A time that happens twice (autumn) takes the
+/// earlier instant; one inside the spring-forward gap is read with the offset
+/// in force before the gap: Temporal's `"compatible"`.
+pub fn resolve_wall(wall: i64, offset_at: impl Fn(i64) -> Option<i64>) -> Option<i64> {
+    const DAY: i64 = 86_400_000;
+    // Offsets a day either side bracket any transition near this time.
+    let before = offset_at(wall - DAY)?;
+    let after = offset_at(wall + DAY)?;
+    let fits = |offset: i64| offset_at(wall - offset) == Some(offset);
+    match (fits(before), fits(after)) {
+        (true, true) => Some((wall - before).min(wall - after)),
+        (true, false) => Some(wall - before),
+        (false, true) => Some(wall - after),
+        (false, false) => Some(wall - before),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Europe/Kyiv since 2011: UTC+2, UTC+3 from the last Sunday of March
+    /// 01:00 UTC to the last Sunday of October 01:00 UTC.
+    fn kyiv(utc: i64) -> Option<i64> {
+        let year = 1970 + utc.div_euclid(86_400_000 * 365);
+        let last_sunday = |y: i64, m: u32| {
+            let last = days_from_civil(y, m, 31);
+            last - (last + 4).rem_euclid(7)
+        };
+        let in_year = |y: i64| {
+            let start = last_sunday(y, 3) * 86_400_000 + 3_600_000;
+            let end = last_sunday(y, 10) * 86_400_000 + 3_600_000;
+            utc >= start && utc < end
+        };
+        let summer = (year - 1..=year + 1).any(in_year);
+        Some(if summer { 3 } else { 2 } * 3_600_000)
+    }
+
+    #[test]
+    fn kyiv_wall_times_across_daylight_saving() {
+        let wall = |d, mo, h, mi| parse_day_month_year(&format!("{d:02}.{mo:02}.2026 {h:02}:{mi:02}")).unwrap();
+        let utc = |d, mo, h, mi| civil_ms(2026, mo, d, h, mi, 0, 0).unwrap();
+        // Winter and summer.
+        assert_eq!(resolve_wall(wall(15, 1, 12, 0), kyiv), Some(utc(15, 1, 10, 0)));
+        assert_eq!(resolve_wall(wall(15, 7, 12, 0), kyiv), Some(utc(15, 7, 9, 0)));
+        // 29 March 2026: 03:00 jumps to 04:00; 03:30 does not exist and is read at +2.
+        assert_eq!(resolve_wall(wall(29, 3, 2, 59), kyiv), Some(utc(29, 3, 0, 59)));
+        assert_eq!(resolve_wall(wall(29, 3, 3, 30), kyiv), Some(utc(29, 3, 1, 30)));
+        assert_eq!(resolve_wall(wall(29, 3, 4, 0), kyiv), Some(utc(29, 3, 1, 0)));
+        // 25 October 2026: 04:00 falls back to 03:00; 03:30 happens twice, the earlier (+3) wins.
+        assert_eq!(resolve_wall(wall(25, 10, 3, 30), kyiv), Some(utc(25, 10, 0, 30)));
+        assert_eq!(resolve_wall(wall(25, 10, 4, 0), kyiv), Some(utc(25, 10, 2, 0)));
+        assert_eq!(resolve_wall(wall(25, 10, 2, 59), kyiv), Some(utc(24, 10, 23, 59)));
+    }
+
+    #[test]
+    fn day_month_year_format() {
+        assert_eq!(parse_day_month_year("09.07.2020 23:12"), civil_ms(2020, 7, 9, 23, 12, 0, 0));
+        for bad in ["9.07.2020 23:12", "09.07.2020T23:12", "31.02.2020 10:00", "09.07.2020 24:00", "09-07-2020 23:12", "09.07.2020 23:12:00"] {
+            assert_eq!(parse_day_month_year(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn small_skews_are_noise() {

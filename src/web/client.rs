@@ -208,6 +208,14 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
 }
 
 fn parse_options(options: &JsValue) -> Result<Config, AuthError> {
+    let cfg = parse_options_json(options)?;
+    if convert::offset_in(&cfg.server_time_zone, 0).is_none() {
+        return Err(AuthError::invalid("serverTimeZone must be an IANA time zone such as \"Europe/Kyiv\""));
+    }
+    Ok(cfg)
+}
+
+fn parse_options_json(options: &JsValue) -> Result<Config, AuthError> {
     let mut json = convert::to_json(options);
     if let Json::Obj(members) = &mut json {
         for (k, v) in members.iter_mut().filter(|(k, _)| k == "baseUrl") {
@@ -540,7 +548,11 @@ async fn login_exchange(rc: &Shared, req: HttpRequest) -> Result<JsValue, AuthEr
     if !is_success(answer.status) {
         return Err(error::from_status(Call::Login, answer.status, &answer.body, answer.retry_after));
     }
-    let grant = backend::parse_login(backend, &answer.body)?;
+    let mut grant = backend::parse_login(backend, &answer.body)?;
+    if let Some(wall) = grant.expires_wall {
+        let zone = rc.borrow().cfg.server_time_zone.clone();
+        grant.expires_field = crate::core::time::resolve_wall(wall, |at| convert::offset_in(&zone, at));
+    }
     check(rc).map_err(|_| AuthError::of(Code::Disposed))?;
     let record = Record::from_login(backend, &base_url, random_id(), grant, answer.exchange);
     let previous = {

@@ -12,6 +12,14 @@ extern "C" {
     fn make_auth_error(json: &str) -> JsValue;
     /// `reportError`, for a listener that threw.
     pub fn report(error: &JsValue);
+    #[wasm_bindgen(js_name = zoneOffset)]
+    fn zone_offset(zone: &str, ms: f64) -> f64;
+}
+
+/// The UTC offset of an IANA zone at an instant, from the browser's `Intl`.
+pub fn offset_in(zone: &str, at: i64) -> Option<i64> {
+    let offset = zone_offset(zone, at as f64);
+    offset.is_finite().then_some(offset as i64)
 }
 
 /// Nesting beyond this is not an option or a credential; it also stops cycles.

@@ -70,3 +70,166 @@ pub fn options(base: &str, extra: &str) -> JsValue {
 pub fn portos_credentials() -> JsValue {
     json(r#"{"userName":"999","password":"1234","deviceName":"P01"}"#)
 }
+
+// ---------------------------------------------------------------------------
+// More helpers for the behaviour tests.
+
+use js_sys::{Array, Function, Promise};
+use pos_auth::web::AuthClient;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+
+pub const PORTOS_LOGIN: &str = "POST /portos/api/auth";
+pub const PORTOS_PROFILE: &str = "GET /portos/api/auth";
+pub const PORTOS_LOGOUT: &str = "DELETE /portos/api/auth";
+pub const PORTOS_REFRESH: &str = "POST /portos/api/auth/refresh";
+
+/// The local clock in ms.
+pub fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A plain JS object from pairs.
+pub fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &(*k).into(), v).unwrap();
+    }
+    o.into()
+}
+
+pub fn set(target: &JsValue, key: &str, value: &JsValue) {
+    Reflect::set(target, &key.into(), value).unwrap();
+}
+
+pub fn stringify(v: &JsValue) -> String {
+    JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_default()
+}
+
+pub fn num(v: &JsValue, key: &str) -> Option<f64> {
+    get(v, key).as_f64()
+}
+
+/// The storage key `options` chose.
+pub fn key_of(options: &JsValue) -> String {
+    get_str(options, "storageKey").unwrap()
+}
+
+pub fn session_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().session_storage().unwrap().unwrap()
+}
+
+pub fn stored(key: &str) -> Option<String> {
+    session_storage().get_item(key).unwrap()
+}
+
+/// Queues a fault at the tenant's emulator.
+pub async fn fault(tenant: &str, spec: &str) {
+    let answer = control(tenant, "POST", "fault", Some(spec)).await;
+    assert!(get(&answer, "error").is_undefined(), "fault refused: {}", stringify(&answer));
+}
+
+/// Sets the tenant's config (e.g. `{"tokenLifetime":4}`).
+pub async fn config(tenant: &str, spec: &str) {
+    let answer = control(tenant, "POST", "config", Some(spec)).await;
+    assert!(get(&answer, "error").is_undefined(), "config refused: {}", stringify(&answer));
+}
+
+/// The tenant's request log, oldest first.
+pub async fn requests(tenant: &str) -> Vec<JsValue> {
+    Array::from(&control(tenant, "GET", "requests", None).await).iter().collect()
+}
+
+/// The logged requests with this method and tenant-relative path.
+pub async fn requests_to(tenant: &str, method: &str, path: &str) -> Vec<JsValue> {
+    requests(tenant)
+        .await
+        .into_iter()
+        .filter(|r| get_str(r, "method").as_deref() == Some(method) && get_str(r, "path").as_deref() == Some(path))
+        .collect()
+}
+
+/// A logged request's header (names are lowercase in the log).
+pub fn header(request: &JsValue, name: &str) -> Option<String> {
+    get_str(&get(request, "headers"), name)
+}
+
+/// Checks that `err` is an `AuthError` with `code` and returns it.
+#[track_caller]
+pub fn auth_error(err: &JsValue, code_: &str) -> JsValue {
+    assert_eq!(code(err), code_, "error: {} / {}", stringify(err), get_str(err, "message").unwrap_or_default());
+    assert_eq!(get_str(err, "name").as_deref(), Some("AuthError"));
+    assert!(err.is_instance_of::<js_sys::Error>(), "AuthError must be an Error");
+    err.clone()
+}
+
+/// Awaits a promise that must reject; returns the reason.
+pub async fn rejects(p: Promise) -> JsValue {
+    match await_js(p).await {
+        Ok(v) => panic!("expected a rejection, got {}", stringify(&v)),
+        Err(e) => e,
+    }
+}
+
+/// Awaits a promise that must reject with an `AuthError` of `code_`.
+pub async fn rejects_with(p: Promise, code_: &str) -> JsValue {
+    let e = rejects(p).await;
+    auth_error(&e, code_)
+}
+
+pub type Events = Rc<RefCell<Vec<JsValue>>>;
+
+/// Subscribes a recording listener; returns the events and the unsubscribe function.
+pub fn listen(client: &AuthClient) -> (Events, Function) {
+    let events: Events = Rc::default();
+    let sink = events.clone();
+    let listener = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| sink.borrow_mut().push(e));
+    let unsubscribe = client.on_change(listener.into_js_value()).unwrap();
+    (events, unsubscribe.unchecked_into())
+}
+
+pub fn types(events: &Events) -> Vec<String> {
+    events.borrow().iter().map(|e| get_str(e, "type").unwrap_or_default()).collect()
+}
+
+/// The first event of `kind`, or None.
+pub fn event_of(events: &Events, kind: &str) -> Option<JsValue> {
+    events.borrow().iter().find(|e| get_str(e, "type").as_deref() == Some(kind)).cloned()
+}
+
+/// Waits (polling) up to `ms` for an event of `kind`.
+pub async fn wait_event(events: &Events, kind: &str, ms: f64) -> Option<JsValue> {
+    let deadline = now() + ms;
+    loop {
+        if let Some(e) = event_of(events, kind) {
+            return Some(e);
+        }
+        if now() > deadline {
+            return None;
+        }
+        sleep(25).await;
+    }
+}
+
+/// Lets queued microtasks (and the tasks they wake) run.
+pub async fn microtasks() {
+    let _ = JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await;
+}
+
+/// A client of `tenant` signed in as 999 / P01, with its options.
+pub async fn signed_in(tenant: &str, extra: &str) -> (AuthClient, JsValue, JsValue) {
+    let options = options(tenant, extra);
+    let client = AuthClient::new(options.clone()).unwrap();
+    let session = await_js(client.login(portos_credentials())).await.expect("login");
+    (client, options, session)
+}
+
+pub fn token_of(session: &JsValue) -> String {
+    get_str(session, "accessToken").expect("a session with an accessToken")
+}
+
+/// The current access token of a client.
+pub fn current_token(client: &AuthClient) -> Option<String> {
+    get_str(&client.session().unwrap(), "accessToken")
+}

@@ -1,6 +1,8 @@
 //! The three dialects behind one interface: what to send, and how to read
 //! what comes back.
 
+pub mod cashdesk;
+pub mod metadefender;
 pub mod portos;
 
 use super::error::{AuthError, Code};
@@ -31,14 +33,16 @@ impl std::fmt::Debug for HttpRequest {
 pub fn login_request(cfg: &Config, credentials: &Json) -> Result<HttpRequest, AuthError> {
     match cfg.backend {
         Backend::Portos => portos::login_request(&cfg.base_url, credentials),
-        _ => Err(AuthError::invalid("this back end arrives in a later release")),
+        Backend::CashDesk => cashdesk::login_request(&cfg.base_url, credentials),
+        Backend::MetaDefender => metadefender::login_request(&cfg.base_url, credentials),
     }
 }
 
 pub fn parse_login(backend: Backend, body: &str) -> Result<Grant, AuthError> {
     match backend {
         Backend::Portos => portos::parse_login(body),
-        _ => Err(AuthError::of(Code::BadResponse)),
+        Backend::CashDesk => cashdesk::parse_login(body),
+        Backend::MetaDefender => metadefender::parse_login(body),
     }
 }
 
@@ -49,14 +53,16 @@ pub fn refresh_request(record: &Record) -> Result<HttpRequest, AuthError> {
     };
     match record.backend {
         Backend::Portos => Ok(portos::refresh_request(&record.base_url, &record.access_token, refresh_token)),
-        _ => Err(AuthError::of(Code::RefreshUnsupported)),
+        Backend::MetaDefender => Ok(metadefender::refresh_request(&record.base_url, &record.access_token, refresh_token)),
+        Backend::CashDesk => Err(AuthError::of(Code::RefreshUnsupported)),
     }
 }
 
 pub fn parse_refresh(backend: Backend, body: &str) -> Result<Grant, AuthError> {
     match backend {
         Backend::Portos => portos::parse_refresh(body),
-        _ => Err(AuthError::of(Code::BadResponse)),
+        Backend::MetaDefender => metadefender::parse_refresh(body),
+        Backend::CashDesk => Err(AuthError::of(Code::RefreshUnsupported)),
     }
 }
 

@@ -25,6 +25,7 @@ pub fn parse_login(body: &str) -> Result<Grant, AuthError> {
         refresh_token: Some(token_field(&j, "refreshToken")?),
         expires_field: None,
         refresh_expires_field: None,
+        expires_wall: None,
         user: Some(profile(user)),
     })
 }
@@ -41,6 +42,7 @@ pub fn parse_refresh(body: &str) -> Result<Grant, AuthError> {
         refresh_token: Some(token_field(&j, "refreshToken")?),
         expires_field: None,
         refresh_expires_field: None,
+        expires_wall: None,
         user: None,
     })
 }

@@ -1,0 +1,159 @@
+//! Options: validation errors name the option; nothing panics.
+
+use crate::support::*;
+use pos_auth::web::AuthClient;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn base_options(t: &str) -> JsValue {
+    options(t, "")
+}
+
+/// `AuthClient::new` must fail with invalid_argument naming `name`.
+#[track_caller]
+fn refused(options: JsValue, name: &str) {
+    let shown = stringify(&options);
+    let err = match AuthClient::new(options) {
+        Ok(_) => panic!("options {shown} were accepted; expected invalid_argument naming {name}"),
+        Err(e) => e,
+    };
+    auth_error(&err, "invalid_argument");
+    let message = get_str(&err, "message").unwrap_or_default();
+    assert!(message.contains(name), "options {shown}: message {message:?} does not name {name}");
+    assert_eq!(get(&err, "retryable").as_bool(), Some(false));
+}
+
+#[wasm_bindgen_test]
+async fn unknown_option_names_it() {
+    let t = tenant();
+    let o = base_options(&t);
+    set(&o, "refreshMarginn", &5.into());
+    refused(o, "refreshMarginn");
+}
+
+#[wasm_bindgen_test]
+async fn wrong_types_name_the_option() {
+    let t = tenant();
+    let cases: Vec<(&str, JsValue)> = vec![
+        ("baseUrl", 5.into()),
+        ("baseUrl", "not a url".into()),
+        ("baseUrl", "ftp://127.0.0.1/x".into()),
+        ("backend", "sap".into()),
+        ("backend", 1.into()),
+        ("storage", "local".into()),
+        ("storage", true.into()),
+        ("storageKey", 5.into()),
+        ("storageKey", "".into()),
+        ("autoRefresh", "yes".into()),
+        ("autoRefresh", 1.into()),
+        ("refreshMargin", "60".into()),
+        ("timeout", "1000".into()),
+        ("headers", "Accept-Language: sk".into()),
+        ("headers", json(r#"{"X-Till":5}"#)),
+        ("developerId", 7.into()),
+        ("serverTimeZone", 3.into()),
+        ("allowInsecureHttp", "true".into()),
+    ];
+    for (name, value) in cases {
+        let o = base_options(&t);
+        set(&o, name, &value);
+        refused(o, name);
+    }
+    let o = json(r#"{"storageKey":"k"}"#);
+    refused(o, "baseUrl");
+}
+
+#[wasm_bindgen_test]
+async fn timeout_must_be_finite_and_positive() {
+    let t = tenant();
+    for value in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let o = base_options(&t);
+        set(&o, "timeout", &value.into());
+        refused(o, "timeout");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn refresh_margin_must_be_finite_and_not_negative() {
+    let t = tenant();
+    for value in [-1.0, -0.001, f64::NAN, f64::INFINITY] {
+        let o = base_options(&t);
+        set(&o, "refreshMargin", &value.into());
+        refused(o, "refreshMargin");
+    }
+    let o = base_options(&t);
+    set(&o, "refreshMargin", &0.into());
+    assert!(AuthClient::new(o).is_ok(), "refreshMargin 0 is allowed");
+}
+
+#[wasm_bindgen_test]
+async fn plain_http_needs_a_loopback_host_or_consent() {
+    for url in ["http://pos.example/portos", "http://10.0.0.5:8080", "http://127.0.0.1.example.com/"] {
+        refused(obj(&[("baseUrl", url.into())]), "baseUrl");
+    }
+    for url in ["http://localhost:8080", "http://127.0.0.1/x", "http://127.9.9.9", "http://[::1]:3000/", "https://pos.example/api"] {
+        let o = obj(&[("baseUrl", url.into()), ("storageKey", "opt-loopback".into())]);
+        assert!(AuthClient::new(o).is_ok(), "{url} must be accepted");
+    }
+    let o = obj(&[("baseUrl", "http://10.0.0.5:8080".into()), ("allowInsecureHttp", true.into()), ("storageKey", "opt-insecure".into())]);
+    assert!(AuthClient::new(o).is_ok(), "allowInsecureHttp: true permits plain http");
+    let o = obj(&[("baseUrl", "http://10.0.0.5:8080".into()), ("allowInsecureHttp", false.into())]);
+    refused(o, "baseUrl");
+}
+
+#[wasm_bindgen_test]
+async fn headers_refuse_authorization_and_line_breaks() {
+    let t = tenant();
+    for headers in [
+        r#"{"Authorization":"Bearer x"}"#,
+        r#"{"authorization":"x"}"#,
+        r#"{"X-Till":"1\r\nX-Evil: 2"}"#,
+        r#"{"X-Till":"1\nX-Evil: 2"}"#,
+        r#"{"X-Till":"1\r"}"#,
+    ] {
+        let o = base_options(&t);
+        set(&o, "headers", &json(headers));
+        refused(o, "headers");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn undefined_counts_as_absent() {
+    let t = tenant();
+    let o = base_options(&t);
+    for name in ["backend", "storage", "autoRefresh", "refreshMargin", "timeout", "headers", "developerId", "serverTimeZone", "allowInsecureHttp"] {
+        set(&o, name, &JsValue::UNDEFINED);
+    }
+    let client = AuthClient::new(o).expect("undefined options are absent");
+    let session = await_js(client.login(portos_credentials())).await.expect("login with defaults");
+    assert_eq!(get_str(&session, "backend").as_deref(), Some("portos"));
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn non_object_options_are_invalid_argument_and_nothing_breaks() {
+    let t = tenant();
+    let values: Vec<JsValue> = vec![
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        5.into(),
+        "x".into(),
+        true.into(),
+        js_sys::Array::new().into(),
+        js_sys::Function::new_no_args("return 1").into(),
+        js_sys::Symbol::for_("pos").into(),
+    ];
+    for v in values {
+        let shown = format!("{v:?}");
+        match AuthClient::new(v) {
+            Ok(_) => panic!("{shown} accepted as options"),
+            Err(e) => {
+                auth_error(&e, "invalid_argument");
+            }
+        }
+    }
+    // The module still works after all of that.
+    let client = AuthClient::new(options(&t, "")).unwrap();
+    await_js(client.login(portos_credentials())).await.expect("a later valid client logs in");
+    client.dispose();
+}

@@ -1,0 +1,194 @@
+//! Storage: the sessionStorage record, restoring, and refusing bad records;
+//! session() identity.
+
+use crate::support::*;
+use pos_auth::web::AuthClient;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+async fn the_record_lives_under_the_storage_key() {
+    let t = tenant();
+    let (client, o, s) = signed_in(&t, "").await;
+    let text = stored(&key_of(&o)).expect("a record under storageKey");
+    let record = json(&text);
+    assert_eq!(get_str(&record, "accessToken"), Some(token_of(&s)));
+    assert!(text.contains("portos"), "record names its back end: {text}");
+    assert!(text.contains(&format!("{t}/portos")), "record names its baseUrl: {text}");
+    assert!(stored("pos-auth").map_or(true, |v| !v.contains(&token_of(&s))), "written under the default key too");
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_new_client_with_the_same_options_restores_the_session() {
+    let t = tenant();
+    let (client, o, s) = signed_in(&t, "").await;
+    client.dispose();
+    let again = AuthClient::new(o.clone()).unwrap();
+    let restored = again.session().unwrap();
+    assert_eq!(token_of(&restored), token_of(&s));
+    assert_eq!(get_str(&get(&restored, "user"), "name").as_deref(), Some("Majiteľ"));
+    assert_eq!(num(&restored, "expiresAt"), num(&s, "expiresAt"));
+    let (events, _) = listen(&again);
+    microtasks().await;
+    assert_eq!(types(&events), ["initial"]);
+    let initial = events.borrow()[0].clone();
+    assert_eq!(token_of(&get(&initial, "session")), token_of(&s));
+    // The restored token works.
+    await_js(again.profile()).await.expect("profile with the restored session");
+    again.dispose();
+}
+
+/// Writes `text` under a fresh key, builds a client on it: no session, record removed.
+async fn refused_record(t: &str, text: &str) {
+    let o = options(t, "");
+    let key = key_of(&o);
+    session_storage().set_item(&key, text).unwrap();
+    let client = AuthClient::new(o).expect("a bad record is never an exception");
+    assert!(client.session().unwrap().is_null(), "record {text} gave a session");
+    assert_eq!(stored(&key), None, "record {text} was not removed");
+    let (events, _) = listen(&client);
+    microtasks().await;
+    assert_eq!(types(&events), ["initial"]);
+    assert!(get(&events.borrow()[0], "session").is_null());
+    client.dispose();
+}
+
+/// A valid stored record of a fresh login, as text, and its options.
+async fn good_record(t: &str) -> (String, JsValue) {
+    let (client, o, _) = signed_in(t, "").await;
+    client.dispose();
+    (stored(&key_of(&o)).unwrap(), o)
+}
+
+fn edited(text: &str, edit: impl FnOnce(&JsValue)) -> String {
+    let r = json(text);
+    edit(&r);
+    stringify(&r)
+}
+
+#[wasm_bindgen_test]
+async fn corrupted_records_are_removed() {
+    let t = tenant();
+    for text in ["{not json", "", "null", "42", "[]", "\"pos\"", "{}"] {
+        refused_record(&t, text).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn wrong_version_records_are_removed() {
+    let t = tenant();
+    let (good, _) = good_record(&t).await;
+    for v in [JsValue::from(2), JsValue::from(0), JsValue::from("1"), JsValue::NULL] {
+        refused_record(&t, &edited(&good, |r| set(r, "v", &v))).await;
+    }
+    refused_record(&t, &edited(&good, |r| { js_sys::Reflect::delete_property(r.unchecked_ref(), &"v".into()).unwrap(); })).await;
+}
+
+#[wasm_bindgen_test]
+async fn records_of_another_base_url_or_back_end_are_removed() {
+    let t = tenant();
+    let (good, o) = good_record(&t).await;
+    // Same key, other baseUrl.
+    let key = key_of(&o);
+    session_storage().set_item(&key, &good).unwrap();
+    let other = tenant();
+    let client = AuthClient::new(obj(&[("baseUrl", format!("{other}/portos").into()), ("storageKey", key.clone().into())])).unwrap();
+    assert!(client.session().unwrap().is_null(), "a record of another baseUrl was used");
+    assert_eq!(stored(&key), None, "a record of another baseUrl was kept");
+    client.dispose();
+    // Another back end written in the record.
+    refused_record(&t, &edited(&good, |r| set(r, "backend", &"metadefender".into()))).await;
+    refused_record(&t, &edited(&good, |r| set(r, "baseUrl", &format!("{other}/portos").into()))).await;
+}
+
+#[wasm_bindgen_test]
+async fn tampered_records_are_removed() {
+    let t = tenant();
+    let (good, _) = good_record(&t).await;
+    let edits: Vec<(&str, JsValue)> = vec![
+        ("accessToken", 5.into()),
+        ("accessToken", JsValue::NULL),
+        ("accessToken", "".into()),
+        ("expiresAt", "tomorrow".into()),
+        ("obtainedAt", JsValue::NULL),
+        ("user", JsValue::NULL),
+        ("user", "Majiteľ".into()),
+        ("user", json(r#"{"name":5}"#)),
+        ("refreshToken", 7.into()),
+        ("skew", "0".into()),
+    ];
+    for (k, v) in edits {
+        refused_record(&t, &edited(&good, |r| set(r, k, &v))).await;
+    }
+    // A user whose rights are not strings.
+    refused_record(&t, &edited(&good, |r| set(&get(r, "user"), "rights", &json("[1]")))).await;
+}
+
+#[wasm_bindgen_test]
+async fn memory_storage_writes_nothing() {
+    let t = tenant();
+    let ss = session_storage();
+    let before = ss.length().unwrap();
+    let (client, o, s) = signed_in(&t, r#","storage":"memory""#).await;
+    assert_eq!(stored(&key_of(&o)), None);
+    assert_eq!(ss.length().unwrap(), before, "sessionStorage grew");
+    let token = token_of(&s);
+    for i in 0..ss.length().unwrap() {
+        let k = ss.key(i).unwrap().unwrap();
+        assert!(!ss.get_item(&k).unwrap().unwrap_or_default().contains(&token), "token found under {k}");
+    }
+    await_js(client.refresh()).await.unwrap();
+    assert_eq!(ss.length().unwrap(), before, "sessionStorage grew after a refresh");
+    assert!(!client.session().unwrap().is_null());
+    client.dispose();
+    // A new memory client has no session.
+    let again = AuthClient::new(o).unwrap();
+    assert!(again.session().unwrap().is_null());
+    again.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn clients_with_different_keys_are_independent() {
+    let t = tenant();
+    let (a, oa, sa) = signed_in(&t, "").await;
+    let ob = options(&t, "");
+    let b = AuthClient::new(ob.clone()).unwrap();
+    assert!(b.session().unwrap().is_null(), "b sees a's session");
+    let sb = await_js(b.login(json(r#"{"userName":"100","password":"","deviceName":"P02"}"#))).await.unwrap();
+    assert_eq!(get_str(&get(&a.session().unwrap(), "user"), "userName").as_deref(), Some("999"));
+    assert_eq!(get_str(&get(&b.session().unwrap(), "user"), "userName").as_deref(), Some("100"));
+    let (events_b, _) = listen(&b);
+    microtasks().await;
+    await_js(a.logout()).await.unwrap();
+    assert!(a.session().unwrap().is_null());
+    assert_eq!(stored(&key_of(&oa)), None);
+    assert_eq!(current_token(&b), Some(token_of(&sb)));
+    assert!(stored(&key_of(&ob)).unwrap().contains(&token_of(&sb)));
+    assert_eq!(types(&events_b), ["initial"]);
+    assert_ne!(token_of(&sa), token_of(&sb));
+    a.dispose();
+    b.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn session_is_the_same_object_until_it_changes() {
+    let t = tenant();
+    let client = AuthClient::new(options(&t, "")).unwrap();
+    assert!(client.session().unwrap().is_null(), "null when signed out");
+    let s = await_js(client.login(portos_credentials())).await.unwrap();
+    let a = client.session().unwrap();
+    let b = client.session().unwrap();
+    assert!(js_sys::Object::is(&a, &b), "session() !== session()");
+    assert!(js_sys::Object::is(&a, &s), "login's result !== session()");
+    await_js(client.profile()).await.unwrap();
+    assert!(js_sys::Object::is(&a, &client.session().unwrap()), "an unchanged profile changed session()");
+    let r = await_js(client.refresh()).await.unwrap();
+    let c = client.session().unwrap();
+    assert!(!js_sys::Object::is(&a, &c), "refresh kept the old object");
+    assert!(js_sys::Object::is(&c, &r), "refresh's result !== session()");
+    assert!(js_sys::Object::is(&c, &client.session().unwrap()));
+    await_js(client.logout()).await.unwrap();
+    assert!(client.session().unwrap().is_null(), "null after logout");
+    client.dispose();
+}
