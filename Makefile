@@ -40,7 +40,7 @@ test-browser: pkg emulator
 	bash tests/browser.sh
 
 test-e2e: pkg emulator
-	cd tests && node --test e2e/
+	cd tests && node --test --test-concurrency=1 e2e/
 
 test-types: pkg
 	cd tests && npx tsc -p types
