@@ -157,7 +157,13 @@ fn on_peer_message(rc: &Shared, message: Message) {
             }
         }
         Message::SignedOut => end_session(rc, "signedOut", None),
-        Message::Expired => end_session(rc, "expired", Some(&AuthError::of(Code::SessionExpired))),
+        Message::Expired(generation) => {
+            // A peer whose token is older than ours says nothing about ours.
+            let ours = rc.borrow().record.as_ref().map(|r| r.generation);
+            if ours.is_some_and(|g| g <= generation) {
+                end_session(rc, "expired", Some(&AuthError::of(Code::SessionExpired)));
+            }
+        }
     }
 }
 
@@ -463,7 +469,10 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
             Ok(rc.borrow_mut().session_value())
         }
         Err(e) if e.code == Code::SessionExpired => {
-            rc.borrow().broadcast(&Message::Expired);
+            if let Some(session) = adopted_meanwhile(rc, generation).await {
+                return Ok(session);
+            }
+            rc.borrow().broadcast(&Message::Expired(generation));
             end_session(rc, "expired", Some(&e));
             Err(e)
         }
@@ -485,6 +494,26 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
             Err(e)
         }
     }
+}
+
+/// After a rejected refresh: a duplicated tab may have used the shared refresh
+/// token first, its rotated tokens still on their way here. Wait briefly for
+/// them before giving up the session.
+async fn adopted_meanwhile(rc: &Shared, generation: u64) -> Option<JsValue> {
+    const GRACE_STEPS: u32 = 10;
+    if rc.borrow().channel.is_none() {
+        return None;
+    }
+    for _ in 0..GRACE_STEPS {
+        tabs::sleep(50).await;
+        let mut inner = rc.borrow_mut();
+        match inner.record.as_ref() {
+            Some(r) if r.generation > generation => return Some(inner.session_value()),
+            Some(_) if !inner.disposed => {}
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Awaits a shared refresh; `Err` only when it ended the session.

@@ -14,8 +14,8 @@ pub enum Message {
     Rotated(String),
     /// The user signed out.
     SignedOut,
-    /// The server rejected the shared refresh token.
-    Expired,
+    /// The server rejected the refresh token of this generation.
+    Expired(u64),
 }
 
 impl Message {
@@ -23,7 +23,7 @@ impl Message {
         match self {
             Message::Rotated(record) => ["r", record].concat(),
             Message::SignedOut => "o".into(),
-            Message::Expired => "x".into(),
+            Message::Expired(generation) => ["x", &generation.to_string()].concat(),
         }
     }
 
@@ -31,7 +31,7 @@ impl Message {
         match text.split_at_checked(1)? {
             ("r", record) => Some(Message::Rotated(record.to_owned())),
             ("o", "") => Some(Message::SignedOut),
-            ("x", "") => Some(Message::Expired),
+            ("x", generation) => generation.parse().ok().map(Message::Expired),
             _ => None,
         }
     }
@@ -103,9 +103,13 @@ pub async fn lock(name: &str) -> Option<LockGuard> {
 
 /// Lets messages that peers posted before releasing the lock arrive.
 pub async fn settle() {
+    sleep(0).await;
+}
+
+pub async fn sleep(ms: i32) {
     let p = Promise::new(&mut |resolve, _| {
         let queued = web_sys::window()
-            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).ok());
+            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).ok());
         if queued.is_none() {
             let _ = resolve.call0(&JsValue::NULL);
         }

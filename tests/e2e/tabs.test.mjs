@@ -22,7 +22,7 @@ async function signedInPage(context, tenant) {
   await page.evaluate(async (base) => {
     const m = await import("/pkg/index.js");
     await fetch(`${base}/__emulator/config`, { method: "POST", body: JSON.stringify({ tokenLifetime: 4 }) });
-    window.client = new m.AuthClient({ baseUrl: `${base}/portos` });
+    window.client = new m.AuthClient({ baseUrl: `${base}/portos`, storageKey: base });
     window.events = [];
     window.client.onChange((e) => window.events.push(e.type));
     await window.client.login({ userName: "999", password: "1234", deviceName: "P01" });
@@ -42,7 +42,7 @@ test("duplicated tabs refresh once per rotation and keep the same token", async 
   await second.waitForLoadState();
   const restored = await second.evaluate(async (base) => {
     const m = await import("/pkg/index.js");
-    window.client = new m.AuthClient({ baseUrl: `${base}/portos` });
+    window.client = new m.AuthClient({ baseUrl: `${base}/portos`, storageKey: base });
     window.events = [];
     window.client.onChange((e) => window.events.push(e.type));
     return window.client.session()?.accessToken ?? null;
