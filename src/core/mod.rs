@@ -3,6 +3,8 @@
 
 pub mod backend;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod json;
 pub mod jwt;
 pub mod options;
