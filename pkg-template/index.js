@@ -5,9 +5,15 @@
 // consumer only writes `import { AuthClient } from "pos-auth"`: no init call,
 // no bundler plugin. The wasm is located relative to this file, which works in
 // a plain browser page and in bundlers that understand `new URL(…, import.meta.url)`.
-import init from "./pos_auth.js";
+import init, { AuthClient } from "./pos_auth.js";
 
 await init({ module_or_path: new URL("./pos_auth_bg.wasm", import.meta.url) });
+
+// `free()` disposes rather than releasing the wasm object at once, so a call
+// after it fails with AuthError "disposed" instead of a null-pointer error.
+// The object itself is released by wasm-bindgen's finalizer once unreachable.
+AuthClient.prototype.free = AuthClient.prototype.dispose;
+if (Symbol.dispose) AuthClient.prototype[Symbol.dispose] = AuthClient.prototype.dispose;
 
 export {
   AuthClient,
