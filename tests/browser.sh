@@ -14,7 +14,7 @@ url=$(head -n1 "$out")
 echo "emulator at $url"
 
 export POS_EMULATOR_URL="$url"
-export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60}
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-240}
 # Chromium flags come from tests/webdriver.json (as root it needs --no-sandbox).
 cp tests/webdriver.json webdriver.json
 trap 'kill $emulator 2>/dev/null || true; rm -f "$out" webdriver.json' EXIT

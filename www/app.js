@@ -4,33 +4,40 @@
 // initialises its WebAssembly itself, so importing it is all it takes.
 // Everything the server sends is shown with textContent, never as HTML.
 
-/** Back ends the form knows. Only PORTOS is enabled for now; the others show
- *  how a switcher slots in: each lists its form fields and builds its credentials. */
+/** Back ends the form knows: each lists its form fields, builds its
+ *  credentials and says which authenticated call "Call API" makes (if any). */
 const BACKENDS = {
   portos: {
     label: "PORTOS",
-    enabled: true,
+    hint: "Retail POS: user, password and the device you sign in on.",
     path: "/portos",
     fields: ["userName", "password", "deviceName"],
+    userNamePlaceholder: "999",
+    apiPath: "/api/auth",
     credentials: (f) => ({ userName: f.userName, password: f.password, deviceName: f.deviceName }),
   },
   cashdesk: {
     label: "CashDesk",
-    enabled: false,
+    hint: "Software cash register (PRRO): the token lasts one shift and cannot be refreshed.",
     path: "/cashdesk",
-    fields: ["email", "password"],
+    fields: ["email", "password", "developerId"],
+    apiPath: null, // the back end documents no call besides the login
     credentials: (f) => ({ email: f.email, password: f.password }),
   },
   metadefender: {
     label: "MetaDefender",
-    enabled: false,
+    hint: "OPSWAT MetaDefender Storage Security: user name and password.",
     path: "/metadefender",
     fields: ["userName", "password"],
+    userNamePlaceholder: "admin",
+    apiPath: null,
     credentials: (f) => ({ userName: f.userName, password: f.password }),
   },
 };
 
 const STORE_KEY = "pos-auth-demo:connection"; // the demo's own settings, not the session
+/** Each back end keeps its own session record, so switching never clobbers another's. */
+const storageKeyFor = (backend) => `pos-auth-demo:session:${backend}`;
 const LOG_LIMIT = 60;
 const REFRESHING_NEAR_MS = 3000; // show "refreshing…" this close to expiry
 
@@ -51,9 +58,12 @@ const ui = {
   loginNotice: $("login-notice"),
   form: $("login-form"),
   backend: $("backend"),
+  backendHint: $("backend-hint"),
   userName: $("user-name"),
   email: $("email"),
   password: $("password"),
+  developerId: $("developer-id"),
+  developerIdError: $("developer-id-error"),
   device: $("device"),
   advanced: $("advanced"),
   server: $("server"),
@@ -67,9 +77,22 @@ const ui = {
   loginSubmit: $("login-submit"),
   sessionView: $("session-view"),
   avatar: $("avatar"),
+  expiringBanner: $("expiring-banner"),
+  expiringTitle: $("expiring-title"),
+  expiringText: $("expiring-text"),
   profileName: $("profile-name"),
+  profileUserLabel: $("profile-user-label"),
   profileUserName: $("profile-user-name"),
+  rightsBlock: $("rights-block"),
   profileRights: $("profile-rights"),
+  accountBlock: $("account-block"),
+  profileEmail: $("profile-email"),
+  profileRole: $("profile-role"),
+  shiftBlock: $("shift-block"),
+  shiftNumber: $("shift-number"),
+  shiftRro: $("shift-rro"),
+  developerRow: $("developer-row"),
+  shiftDeveloperId: $("shift-developer-id"),
   deviceBlock: $("device-block"),
   deviceName: $("device-name"),
   deviceEnv: $("device-env"),
@@ -83,6 +106,7 @@ const ui = {
   refreshExpiry: $("refresh-expiry"),
   sessionBackend: $("session-backend"),
   sessionRefresh: $("session-refresh"),
+  refreshNote: $("refresh-note"),
   refreshBtn: $("refresh"),
   callApiBtn: $("call-api"),
   logoutBtn: $("logout"),
@@ -145,27 +169,41 @@ function defaultServer(backend) {
   return new URL(BACKENDS[backend].path, location.href).href.replace(/\/+$/, "");
 }
 
+const isBackend = (name) => typeof name === "string" && Object.hasOwn(BACKENDS, name);
+
+/** The demo's settings: the chosen back end, the server used for each, the CashDesk developer id. */
+let connection = { backend: "portos", servers: {}, developerId: "" };
+
 function loadConnection() {
   try {
     const saved = JSON.parse(sessionStorage.getItem(STORE_KEY) ?? "null");
-    if (saved && typeof saved.server === "string" && BACKENDS[saved.backend]?.enabled) return saved;
+    if (saved && isBackend(saved.backend)) {
+      const servers = {};
+      for (const [name, url] of Object.entries(saved.servers ?? {})) {
+        if (isBackend(name) && typeof url === "string") servers[name] = url;
+      }
+      const developerId = typeof saved.developerId === "string" ? saved.developerId : "";
+      return { backend: saved.backend, servers, developerId };
+    }
   } catch {
     // unreadable: fall back to the defaults
   }
-  return { backend: "portos", server: defaultServer("portos") };
+  return { backend: "portos", servers: {}, developerId: "" };
 }
 
-function saveConnection(backend, server) {
+function saveConnection() {
   try {
-    sessionStorage.setItem(STORE_KEY, JSON.stringify({ backend, server }));
+    sessionStorage.setItem(STORE_KEY, JSON.stringify(connection));
   } catch {
     // storage unavailable: the demo still works, the choice is just not kept
   }
 }
 
+const serverFor = (backend) => connection.servers[backend] ?? defaultServer(backend);
+
 /** When the shown token arrived, for the meter; kept across reloads, keyed by its expiry. */
 function tokenArrival(session) {
-  const key = "pos-auth-demo:token-since";
+  const key = `pos-auth-demo:token-since:${session.backend}`;
   try {
     const saved = JSON.parse(sessionStorage.getItem(key) ?? "null");
     if (saved && saved.expiresAt === session.expiresAt && typeof saved.since === "number") return saved.since;
@@ -206,17 +244,21 @@ function clearLog() {
 function describeEvent(event) {
   const s = event.session;
   switch (event.type) {
-    case "initial":
-      return s ? `restored session of ${s.user.name ?? s.user.userName ?? "user"}` : "no session";
+    case "initial": {
+      const label = BACKENDS[s?.backend ?? client?.backend]?.label ?? "";
+      return s ? `restored ${label} session of ${s.user.name ?? s.user.userName ?? "user"}` : `no ${label} session`;
+    }
     case "signedIn":
       return `${s.user.name ?? s.user.userName ?? "user"}${s.user.device ? ` on ${s.user.device.name}` : ""}` +
+        ` (${BACKENDS[s.backend]?.label ?? s.backend})` +
         (s.expiresAt !== null ? `, valid until ${clockTime(s.expiresAt)}` : "");
     case "refreshed":
       return s.expiresAt !== null ? `new token, valid until ${clockTime(s.expiresAt)}` : "new token";
     case "userUpdated":
       return `profile changed: ${s.user.name ?? s.user.userName ?? "user"}`;
     case "expiring":
-      return event.error ? "background refresh failed" : `token expires at ${s?.expiresAt ? clockTime(s.expiresAt) : "?"}`;
+      if (event.error) return "background refresh failed";
+      return `token expires at ${s?.expiresAt ? clockTime(s.expiresAt) : "?"}${s && !s.canRefresh ? ", no refresh possible" : ""}`;
     case "expired":
       return event.error ? "session ended" : "session ran out";
     case "signedOut":
@@ -233,6 +275,7 @@ let unsubscribe = null;
 let current = null; // the Session shown
 let tokenSince = 0; // local time the shown token arrived (for the meter)
 let refreshTrouble = false; // a background refresh failed and is being retried
+let expiringToken = null; // access token an `expiring` warning was shown for (no refresh possible)
 
 function showBoot(message, failed = false) {
   ui.bootMessage.textContent = message;
@@ -247,6 +290,13 @@ function setPill(text, kind) {
   ui.statePill.className = `pill pill-${kind}`;
 }
 
+/** The first visible login input still empty (the password once the user is known). */
+function firstEmptyField() {
+  const inputs = [ui.userName, ui.email, ui.password, ui.device]
+    .filter((input) => !input.disabled && !input.closest(".field").hidden);
+  return inputs.find((input) => input !== ui.password && !input.value) ?? ui.password;
+}
+
 function showLogin(notice) {
   const wasSignedIn = !ui.sessionView.hidden;
   ui.body.classList.remove("booting");
@@ -255,8 +305,9 @@ function showLogin(notice) {
   ui.loginView.hidden = false;
   ui.loginNotice.hidden = !notice;
   ui.loginNotice.textContent = notice ?? "";
+  hideExpiring();
   setPill("Signed out", "off");
-  if (wasSignedIn || notice) (ui.userName.value ? ui.password : ui.userName).focus();
+  if (wasSignedIn || notice) firstEmptyField().focus();
 }
 
 function showSession(session, { focus = false } = {}) {
@@ -265,26 +316,55 @@ function showSession(session, { focus = false } = {}) {
   ui.loginView.hidden = true;
   ui.sessionView.hidden = false;
   if (refreshTrouble) setPill("Reconnecting", "warn");
+  else if (expiringToken && expiringToken === session.accessToken) setPill("Expiring", "warn");
   else setPill("Signed in", "on");
 
   if (session !== current) {
-    if (!current || session.accessToken !== current.accessToken) tokenSince = tokenArrival(session);
+    if (!current || session.accessToken !== current.accessToken) {
+      tokenSince = tokenArrival(session);
+      if (expiringToken !== session.accessToken) hideExpiring();
+    }
     current = session;
-    renderProfile(session.user);
+    renderProfile(session);
     renderSessionFacts(session);
   }
   tick();
   if (focus) ui.profileName.focus();
 }
 
-function renderProfile(user) {
+/** A value from the back end's raw user data as display text ("" when absent). */
+function rawText(value) {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string" || typeof value === "number") return String(value).trim();
+  return "";
+}
+
+function renderProfile(session) {
+  const { user, backend } = session;
   const name = user.name ?? user.userName ?? "—";
   ui.profileName.textContent = name;
+  const longestWord = Math.max(...name.split(/\s+/).map((word) => [...word].length));
+  ui.profileName.classList.toggle("long", [...name].length > 16 || longestWord > 11);
   ui.avatar.textContent = [...name.trim()][0]?.toUpperCase() ?? "?";
-  ui.profileUserName.textContent = user.userName ?? "—";
+  // CashDesk's user name is the cashier's e-mail.
+  ui.profileUserLabel.textContent = backend === "cashdesk" ? "E-mail" : "User";
+  ui.profileUserLabel.classList.toggle("visually-hidden", backend === "cashdesk"); // an address speaks for itself
+  ui.profileUserName.textContent = (backend === "cashdesk" ? user.email ?? user.userName : user.userName) ?? "—";
 
+  // Rights: PORTOS only (the others have none).
+  ui.rightsBlock.hidden = backend !== "portos";
   const chips = user.rights.map((right) => el("li", right));
   ui.profileRights.replaceChildren(...(chips.length ? chips : [el("li", "none", "none")]));
+
+  // Account: MetaDefender's e-mail and numeric role.
+  ui.accountBlock.hidden = backend !== "metadefender";
+  ui.profileEmail.textContent = user.email ?? "—";
+  ui.profileRole.textContent = user.role === null ? "none" : `Role ${user.role}`;
+  ui.profileRole.classList.toggle("none", user.role === null);
+
+  // Shift: CashDesk's open shift and cash register, from the login body.
+  ui.shiftBlock.hidden = backend !== "cashdesk";
+  if (backend === "cashdesk") renderShift(user.raw);
 
   const device = user.device;
   ui.deviceBlock.hidden = !device;
@@ -303,13 +383,65 @@ function renderProfile(user) {
   ui.deviceSettings.replaceChildren(...(rows.length ? rows : [el("dt", "none"), el("dd", "")]));
 }
 
+function renderShift(raw) {
+  const shift = rawText(raw.opened_shift);
+  ui.shiftNumber.textContent = shift ? `№ ${shift}` : "no open shift";
+  ui.shiftNumber.classList.toggle("empty", !shift);
+
+  // `active_rro` is documented as a boolean ("the user has active cash registers").
+  const rro = raw.active_rro;
+  const rroText = rro === true ? "active" : rro === false || rro === null || rro === undefined ? "none active" : rawText(rro) || "—";
+  ui.shiftRro.textContent = rroText;
+  ui.shiftRro.classList.toggle("empty", rro !== true && !rawText(rro));
+
+  const developerId = rawText(raw.developer_id);
+  ui.developerRow.hidden = !developerId;
+  ui.shiftDeveloperId.textContent = developerId;
+}
+
 function renderSessionFacts(session) {
+  const spec = BACKENDS[session.backend];
   ui.expiresAt.textContent = session.expiresAt === null ? "unknown" : dateTime(session.expiresAt);
   ui.refreshExpiryRow.hidden = session.refreshExpiresAt === null;
   ui.refreshExpiry.textContent = session.refreshExpiresAt === null ? "" : dateTime(session.refreshExpiresAt);
-  ui.sessionBackend.textContent = BACKENDS[session.backend]?.label ?? session.backend;
+  ui.sessionBackend.textContent = spec?.label ?? session.backend;
   ui.sessionRefresh.textContent = session.canRefresh ? "on" : "not supported";
+  // A session that cannot refresh (CashDesk) gets a note instead of the button.
+  ui.refreshBtn.hidden = !session.canRefresh;
   ui.refreshBtn.disabled = !session.canRefresh;
+  ui.refreshNote.hidden = session.canRefresh;
+  ui.callApiBtn.hidden = !spec?.apiPath;
+  ui.apiResult.hidden = !spec?.apiPath;
+  ui.apiResult.textContent = "";
+  ui.apiResult.className = "api-result";
+}
+
+/** The warning that a token which cannot be refreshed is about to run out. */
+function showExpiring(session) {
+  expiringToken = session.accessToken;
+  const at = session.expiresAt === null ? null : clockTime(session.expiresAt);
+  ui.expiringTitle.textContent = at ? `Your session ends at ${at}` : "Your session ends soon";
+  ui.expiringText.textContent = session.backend === "cashdesk"
+    ? "The CashDesk token runs out soon and cannot be refreshed. Finish the current receipt, then sign in again."
+    : "The token runs out soon and will not be refreshed. Save your work, then sign in again.";
+  ui.expiringBanner.hidden = false;
+  setPill("Expiring", "warn");
+  tick();
+}
+
+/** Whether a session that cannot refresh is already inside its warning margin.
+ *  pos-auth emits `expiring` for a restored session inside the margin while
+ *  the client is being constructed, before `onChange` can subscribe, so after
+ *  a reload the page works it out itself: margin = min(60 s, lifetime / 2). */
+function insideMargin(session) {
+  if (session.canRefresh || session.expiresAt === null) return false;
+  const margin = Math.min(60_000, Math.max(0, session.expiresAt - tokenSince) / 2);
+  return Date.now() >= session.expiresAt - margin;
+}
+
+function hideExpiring() {
+  expiringToken = null;
+  ui.expiringBanner.hidden = true;
 }
 
 /** Once a second: the clock and the countdown. */
@@ -330,13 +462,15 @@ function tick() {
   ui.countdown.textContent = duration(left);
   const span = Math.max(1, expiresAt - tokenSince);
   const fraction = Math.min(1, Math.max(0, left / span));
-  ui.countdown.classList.toggle("low", fraction < 0.25 && left > 0);
+  const warned = !current.canRefresh && expiringToken === current.accessToken;
+  ui.countdown.classList.toggle("low", (fraction < 0.25 || warned) && left > 0);
   ui.countdown.classList.toggle("gone", left <= 0);
   const note = refreshTrouble ? "server unreachable, retrying…"
+    : warned ? "no refresh possible"
     : left <= REFRESHING_NEAR_MS ? (current.canRefresh ? "refreshing…" : "expiring…") : "";
   if (ui.countdownNote.textContent !== note) ui.countdownNote.textContent = note;
   ui.meterBar.style.width = `${(fraction * 100).toFixed(1)}%`;
-  ui.meterBar.classList.toggle("low", fraction < 0.25);
+  ui.meterBar.classList.toggle("low", fraction < 0.25 || warned);
 }
 
 function scheduleTicks() {
@@ -377,15 +511,18 @@ function onAuthEvent(event) {
   logEntry(event.type, describeEvent(event), { error: event.error });
   switch (event.type) {
     case "initial":
-      if (event.session) showSession(event.session);
-      else {
+      if (event.session) {
+        showSession(event.session);
+        if (insideMargin(event.session)) showExpiring(event.session);
+      } else {
         showLogin();
         // A terminal with a keyboard: ready to type. (Not on touch screens, where it would pop up the keyboard.)
-        if (matchMedia("(pointer: fine)").matches && !ui.loginView.contains(document.activeElement)) ui.userName.focus();
+        if (matchMedia("(pointer: fine)").matches && !ui.loginView.contains(document.activeElement)) firstEmptyField().focus();
       }
       break;
     case "signedIn":
       refreshTrouble = false;
+      hideExpiring();
       showSession(event.session, { focus: true });
       announce(`Signed in as ${event.session.user.name ?? event.session.user.userName ?? "user"}`);
       break;
@@ -399,16 +536,23 @@ function onAuthEvent(event) {
       break;
     case "expiring":
       refreshTrouble = Boolean(event.error);
+      // Without an error the session will not refresh itself (CashDesk): warn the cashier.
+      if (!event.error && event.session) showExpiring(event.session);
       setPill(event.error ? "Reconnecting" : "Expiring", "warn");
       tick();
       if (event.error) announce(`Session refresh failed: ${event.error.message}`);
       break;
-    case "expired":
+    case "expired": {
+      const cannotRefresh = current && !current.canRefresh;
+      if (current) prefillFrom(current);
       current = null;
       refreshTrouble = false;
-      showLogin("Your session has ended. Please sign in again.");
+      showLogin(cannotRefresh
+        ? `Your ${BACKENDS[client?.backend]?.label ?? ""} session has ended: the token ran out and cannot be refreshed. Please sign in again.`
+        : "Your session has ended. Please sign in again.");
       announce("Session ended");
       break;
+    }
     case "signedOut":
       current = null;
       refreshTrouble = false;
@@ -418,47 +562,102 @@ function onAuthEvent(event) {
   }
 }
 
-/** (Re)creates the client for the form's back end and server. Returns false
- *  and shows why when the options are refused. */
+/** After a session ran out: who was signed in, so only the password is left to type. */
+function prefillFrom(session) {
+  const { user } = session;
+  if (session.backend === "cashdesk") {
+    if (!ui.email.value && user.email) ui.email.value = user.email;
+  } else if (!ui.userName.value && user.userName) {
+    ui.userName.value = user.userName;
+  }
+  if (session.backend === "portos" && !ui.device.value && user.device) ui.device.value = user.device.name;
+}
+
+function showOptionError(input, errorEl, message) {
+  errorEl.textContent = message;
+  errorEl.hidden = false;
+  input.setAttribute("aria-invalid", "true");
+}
+
+function clearOptionErrors() {
+  for (const [input, errorEl] of [[ui.server, ui.serverError], [ui.developerId, ui.developerIdError]]) {
+    errorEl.hidden = true;
+    errorEl.textContent = "";
+    input.removeAttribute("aria-invalid");
+  }
+}
+
+/** (Re)creates the client for the form's back end, server and developer id.
+ *  Returns false and shows why when the options are refused. */
 function ensureClient() {
   const backend = ui.backend.value;
   const baseUrl = ui.server.value.trim().replace(/\/+$/, "");
-  if (client && client.baseUrl === baseUrl && client.backend === backend) return true;
+  const developerId = backend === "cashdesk" ? ui.developerId.value.trim() : "";
+  if (client && client.baseUrl === baseUrl && client.backend === backend && client.developerId === developerId) return true;
 
   unsubscribe?.();
   unsubscribe = null;
   client?.instance.dispose();
   client = null;
   current = null;
-  ui.serverError.hidden = true;
-  ui.server.removeAttribute("aria-invalid");
+  refreshTrouble = false;
+  hideExpiring();
+  clearOptionErrors();
   try {
-    const instance = new AuthClient({ baseUrl, backend });
-    client = { instance, baseUrl, backend };
+    const instance = new AuthClient({
+      baseUrl,
+      backend,
+      storageKey: storageKeyFor(backend),
+      developerId: developerId || undefined,
+    });
+    client = { instance, baseUrl, backend, developerId };
   } catch (err) {
     const { code, message } = errorSummary(err);
-    ui.serverError.textContent = `${message} (${code})`;
-    ui.serverError.hidden = false;
-    ui.server.setAttribute("aria-invalid", "true");
-    ui.advanced.open = true;
+    if (/developerId/.test(message)) {
+      showOptionError(ui.developerId, ui.developerIdError, `${message} (${code})`);
+    } else {
+      showOptionError(ui.server, ui.serverError, `${message} (${code})`);
+      ui.advanced.open = true;
+    }
     logEntry("error", "options refused", { error: err });
     return false;
   }
-  saveConnection(backend, baseUrl);
+  connection = {
+    backend,
+    servers: { ...connection.servers, [backend]: baseUrl },
+    developerId: backend === "cashdesk" ? developerId : connection.developerId,
+  };
+  saveConnection();
   ui.serverSummary.textContent = baseUrl;
   unsubscribe = client.instance.onChange(onAuthEvent);
   return true;
 }
 
+/** Shows the fields of the chosen back end; the others are hidden and disabled (never submitted). */
 function applyBackend() {
-  const fields = BACKENDS[ui.backend.value].fields;
+  const spec = BACKENDS[ui.backend.value];
   for (const wrapper of ui.form.querySelectorAll(".field[data-field]")) {
     const name = wrapper.dataset.field;
     if (name === "backend" || name === "server") continue;
-    const used = fields.includes(name);
+    const used = spec.fields.includes(name);
     wrapper.hidden = !used;
     for (const input of wrapper.querySelectorAll("input")) input.disabled = !used;
   }
+  ui.backendHint.textContent = spec.hint;
+  if (spec.userNamePlaceholder) ui.userName.placeholder = spec.userNamePlaceholder;
+  ui.userName.required = spec.fields.includes("userName");
+  ui.email.required = spec.fields.includes("email");
+  ui.device.required = spec.fields.includes("deviceName");
+}
+
+function onBackendChange() {
+  if (!isBackend(ui.backend.value)) return;
+  clearLoginError();
+  ui.loginNotice.hidden = true;
+  applyBackend();
+  ui.server.value = serverFor(ui.backend.value);
+  ui.serverSummary.textContent = ui.server.value;
+  ensureClient();
 }
 
 async function onSubmit(event) {
@@ -466,7 +665,7 @@ async function onSubmit(event) {
   if (isBusy(ui.loginSubmit)) return;
   clearLoginError();
   if (!ensureClient()) return;
-  const spec = BACKENDS[ui.backend.value];
+  const spec = BACKENDS[client.backend];
   const form = {
     userName: ui.userName.value.trim(),
     email: ui.email.value.trim(),
@@ -474,6 +673,7 @@ async function onSubmit(event) {
     deviceName: ui.device.value.trim(),
   };
   setBusy(ui.loginSubmit, true);
+  ui.backend.disabled = true; // switching now would dispose the client mid-login
   try {
     await client.instance.login(spec.credentials(form));
     ui.password.value = ""; // never keep the password around
@@ -483,6 +683,7 @@ async function onSubmit(event) {
     announce(`Sign-in failed: ${errorSummary(err).message}`);
   } finally {
     setBusy(ui.loginSubmit, false);
+    ui.backend.disabled = false;
   }
 }
 
@@ -502,8 +703,9 @@ async function onRefresh() {
 }
 
 async function onCallApi() {
-  if (!client || isBusy(ui.callApiBtn)) return;
-  const url = `${client.baseUrl}/api/auth`;
+  const apiPath = client && BACKENDS[client.backend].apiPath;
+  if (!apiPath || isBusy(ui.callApiBtn)) return;
+  const url = `${client.baseUrl}${apiPath}`;
   setBusy(ui.callApiBtn, true);
   ui.apiResult.className = "api-result";
   ui.apiResult.textContent = "Calling…";
@@ -512,12 +714,12 @@ async function onCallApi() {
     const response = await client.instance.fetch(url);
     const ms = Math.round(performance.now() - started);
     ui.apiResult.classList.add(response.ok ? "ok" : "bad");
-    ui.apiResult.textContent = `GET /api/auth → ${response.status}${response.statusText ? ` ${response.statusText}` : ""} (${ms} ms)`;
-    logEntry("api", `GET /api/auth → ${response.status}`);
+    ui.apiResult.textContent = `GET ${apiPath} → ${response.status}${response.statusText ? ` ${response.statusText}` : ""} (${ms} ms)`;
+    logEntry("api", `GET ${apiPath} → ${response.status}`);
   } catch (err) {
     const { code, message } = errorSummary(err);
     ui.apiResult.classList.add("bad");
-    ui.apiResult.textContent = `GET /api/auth failed: ${message} (${code})`;
+    ui.apiResult.textContent = `GET ${apiPath} failed: ${message} (${code})`;
     logEntry("error", "API call failed", { error: err });
   } finally {
     setBusy(ui.callApiBtn, false);
@@ -546,14 +748,15 @@ async function start() {
   setPill("Starting…", "off");
 
   for (const [value, spec] of Object.entries(BACKENDS)) {
-    const option = el("option", spec.enabled ? spec.label : `${spec.label} (coming soon)`);
+    const option = el("option", spec.label);
     option.value = value;
-    option.disabled = !spec.enabled;
     ui.backend.append(option);
   }
-  const saved = loadConnection();
-  ui.backend.value = saved.backend;
-  ui.server.value = saved.server;
+  connection = loadConnection();
+  ui.backend.value = connection.backend;
+  ui.server.value = serverFor(connection.backend);
+  ui.serverSummary.textContent = ui.server.value;
+  ui.developerId.value = connection.developerId;
   applyBackend();
 
   try {
@@ -566,11 +769,7 @@ async function start() {
 
   ui.form.addEventListener("submit", onSubmit);
   ui.server.addEventListener("change", () => ensureClient());
-  ui.backend.addEventListener("change", () => {
-    applyBackend();
-    ui.server.value = defaultServer(ui.backend.value);
-    ensureClient();
-  });
+  ui.backend.addEventListener("change", onBackendChange);
   ui.refreshBtn.addEventListener("click", onRefresh);
   ui.callApiBtn.addEventListener("click", onCallApi);
   ui.logoutBtn.addEventListener("click", onLogout);

@@ -204,12 +204,15 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
             tick(&rc);
         }
     }));
+    let mut t = timer;
+    // The first look at the clock waits for a task, so that listeners added
+    // right after construction get `initial` before any `expiring`.
+    t.arm(0);
     {
         let mut inner = rc.borrow_mut();
-        inner.timer = Some(timer);
+        inner.timer = Some(t);
         inner.sync_channel();
     }
-    tick(&rc);
     Ok(rc)
 }
 

@@ -22,8 +22,19 @@ pub fn offset_in(zone: &str, at: i64) -> Option<i64> {
     offset.is_finite().then_some(offset as i64)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    // Bound with `catch`: a Proxy or a revoked Proxy can throw from either.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(v: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(v: &JsValue) -> Result<bool, JsValue>;
+}
+
 /// Nesting beyond this is not an option or a credential; it also stops cycles.
 const MAX_DEPTH: u32 = 8;
+/// More members than this is not an option or a credential either.
+const MAX_ITEMS: u32 = 1000;
 
 /// A JS value as JSON. `undefined` members are skipped (they count as
 /// absent); functions, symbols and bigints become `null`, which every
@@ -42,12 +53,18 @@ fn to_json_at(v: &JsValue, depth: u32) -> Json {
         Json::Str(s)
     } else if depth >= MAX_DEPTH || v.is_function() || !v.is_object() {
         Json::Null
-    } else if Array::is_array(v) {
-        Json::Arr(Array::from(v).iter().map(|x| to_json_at(&x, depth + 1)).collect())
+    } else if let Ok(true) = is_array(v) {
+        let len = Reflect::get(v, &"length".into()).ok().and_then(|l| l.as_f64()).unwrap_or(0.0);
+        let items = (0..(len as u32).min(MAX_ITEMS))
+            .map(|i| to_json_at(&Reflect::get_u32(v, i).unwrap_or(JsValue::NULL), depth + 1))
+            .collect();
+        Json::Arr(items)
     } else {
+        let Ok(keys) = object_keys(v) else { return Json::Null };
         let obj: &Object = v.unchecked_ref();
-        let members = Object::keys(obj)
+        let members = keys
             .iter()
+            .take(MAX_ITEMS as usize)
             .filter_map(|k| {
                 let value = Reflect::get(obj, &k).unwrap_or(JsValue::NULL);
                 (!value.is_undefined()).then(|| (k.as_string().unwrap_or_default(), to_json_at(&value, depth + 1)))

@@ -37,16 +37,18 @@ impl Store {
         }
     }
 
+    /// Always tries, even in memory mode: a record written before the
+    /// storage failed must not outlive the session.
     pub fn remove(&self) {
-        if self.persistent.get() {
-            if let Some(s) = storage() {
-                let _ = s.remove_item(&self.key);
-            }
+        if let Some(s) = storage() {
+            let _ = s.remove_item(&self.key);
         }
     }
 
     fn degrade(&self) {
         self.persistent.set(false);
+        // The last record that did get written is stale from now on.
+        self.remove();
         if WARNED.with(|w| w.replace(true)) {
             return;
         }

@@ -125,6 +125,9 @@ async fn empty_password_is_allowed() {
 #[wasm_bindgen_test]
 async fn login_request_has_json_headers_option_headers_and_vendor_body() {
     let t = tenant();
+    // A cookie for 127.0.0.1 (any port) that credentials: "include" would send.
+    let document = web_sys::window().unwrap().document().unwrap();
+    set(&document, "cookie", &"pos_auth_test=1; path=/".into());
     let client = AuthClient::new(options(&t, r#","headers":{"Accept-Language":"sk-SK","X-Till":"7"}"#)).unwrap();
     await_js(client.login(portos_credentials())).await.unwrap();
     let sent = requests_to(&t, "POST", "/portos/api/auth").await;
@@ -137,7 +140,7 @@ async fn login_request_has_json_headers_option_headers_and_vendor_body() {
     assert_eq!(header(r, "authorization"), None);
     assert_eq!(header(r, "cookie"), None);
     let body = json(&get_str(r, "body").unwrap());
-    let mut keys: Vec<String> = js_sys::Object::keys(body.unchecked_ref()).iter().filter_map(|k| k.as_string()).collect();
+    let mut keys: Vec<String> = js_sys::Object::keys(body.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect();
     keys.sort();
     assert_eq!(keys, ["DeviceName", "Password", "UserName"]);
     assert_eq!(get_str(&body, "UserName").as_deref(), Some("999"));
@@ -226,5 +229,100 @@ async fn failed_second_login_keeps_the_first_session() {
     assert_eq!(count(&t, PORTOS_LOGOUT).await, 0);
     // The first session still works at the server.
     await_js(client.profile()).await.expect("profile with the kept session");
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn login_rejections_without_field_errors_are_invalid_credentials() {
+    let t = tenant();
+    let client = AuthClient::new(options(&t, "")).unwrap();
+    for status in [400, 401, 403] {
+        fault(&t, &format!(r#"{{"method":"POST","path":"/portos/api/auth","status":{status},"body":{{"title":"Zamietnuté","status":{status},"errorCode":{status}}}}}"#)).await;
+        let e = rejects_with(client.login(portos_credentials()), "invalid_credentials").await;
+        assert_eq!(num(&e, "status"), Some(f64::from(status)));
+        assert_eq!(num(&e, "errorCode"), Some(f64::from(status)), "a numeric errorCode is kept as a number");
+        assert_eq!(get_str(&e, "message").as_deref(), Some("Zamietnuté"));
+    }
+    fault(&t, r#"{"method":"POST","path":"/portos/api/auth","status":422,"body":{"title":"Invalid","errors":[{"memberName":"UserName","message":"Too long.","code":"MaxLength"}]}}"#).await;
+    let e = rejects_with(client.login(portos_credentials()), "validation").await;
+    assert_eq!(get_str(&js_sys::Array::from(&get(&e, "errors")).get(0), "memberName").as_deref(), Some("UserName"));
+    assert!(client.session().unwrap().is_null());
+}
+
+#[wasm_bindgen_test]
+async fn undocumented_login_answers_are_bad_response() {
+    let t = tenant();
+    let client = AuthClient::new(options(&t, "")).unwrap();
+    let faults = [
+        r#"{"method":"POST","path":"/portos/api/auth","action":"html","status":200}"#,
+        r#"{"method":"POST","path":"/portos/api/auth","status":200,"body":{"tokenId":"a.b.c","refreshToken":"r"}}"#,
+        r#"{"method":"POST","path":"/portos/api/auth","status":200,"body":{"tokenId":5,"refreshToken":"r","user":{}}}"#,
+        r#"{"method":"POST","path":"/portos/api/auth","status":200,"body":{"tokenId":"a.b.c","user":{}}}"#,
+        r#"{"method":"POST","path":"/portos/api/auth","status":200,"body":"not json","contentType":"text/plain"}"#,
+        r#"{"method":"POST","path":"/portos/api/auth","action":"huge"}"#,
+        r#"{"method":"POST","path":"/portos/api/auth","status":418,"body":{"title":"teapot"}}"#,
+    ];
+    for f in faults {
+        fault(&t, f).await;
+        let e = rejects(client.login(portos_credentials())).await;
+        auth_error(&e, "bad_response");
+        assert_eq!(get(&e, "retryable").as_bool(), Some(false), "{f}");
+        assert!(client.session().unwrap().is_null(), "{f} gave a session");
+    }
+    await_js(client.login(portos_credentials())).await.expect("the client still works");
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn login_server_errors_are_server_and_retryable() {
+    let t = tenant();
+    let client = AuthClient::new(options(&t, "")).unwrap();
+    fault(&t, r#"{"method":"POST","path":"/portos/api/auth","action":"html","status":502}"#).await;
+    let e = rejects_with(client.login(portos_credentials()), "server").await;
+    assert_eq!(num(&e, "status"), Some(502.0));
+    assert_eq!(get(&e, "retryable").as_bool(), Some(true));
+    fault(&t, r#"{"method":"POST","path":"/portos/api/auth","status":503,"headers":{"Retry-After":"7"},"body":{"title":"Údržba"}}"#).await;
+    let e = rejects_with(client.login(portos_credentials()), "server").await;
+    assert_eq!(num(&e, "retryAfter"), Some(7.0));
+    assert_eq!(get_str(&e, "message").as_deref(), Some("Údržba"));
+}
+
+#[wasm_bindgen_test]
+async fn login_never_follows_a_redirect_with_the_password() {
+    let t = tenant();
+    let client = AuthClient::new(options(&t, "")).unwrap();
+    for status in [307, 308] {
+        fault(&t, &format!(r#"{{"method":"POST","path":"/portos/api/auth","status":{status},"headers":{{"Location":"{t}/portos/evil"}}}}"#)).await;
+        let e = rejects(client.login(portos_credentials())).await;
+        assert!(get_str(&e, "name").as_deref() == Some("AuthError"), "{status}: not an AuthError: {e:?}");
+    }
+    assert_eq!(count(&t, "POST /portos/evil").await, 0, "the password was re-posted to the redirect target");
+    assert!(client.session().unwrap().is_null());
+}
+
+#[wasm_bindgen_test]
+async fn concurrent_logins_run_one_at_a_time() {
+    let t = tenant();
+    fault(&t, r#"{"method":"POST","path":"/portos/api/auth","delayMs":400}"#).await;
+    let client = AuthClient::new(options(&t, "")).unwrap();
+    let (events, _) = listen(&client);
+    let first = client.login(portos_credentials());
+    let second = client.login(json(r#"{"userName":"100","password":"","deviceName":"P02"}"#));
+    let s2 = await_js(second).await.unwrap();
+    let s1 = await_js(first).await.unwrap();
+    assert_eq!(get_str(&get(&s1, "user"), "userName").as_deref(), Some("999"));
+    assert_eq!(get_str(&get(&s2, "user"), "userName").as_deref(), Some("100"));
+    assert_eq!(get_str(&get(&client.session().unwrap(), "user"), "userName").as_deref(), Some("100"), "the later login must win");
+    let logins = requests_to(&t, "POST", "/portos/api/auth").await;
+    assert_eq!(logins.len(), 2);
+    let gap = num(&logins[1], "at").unwrap() - num(&logins[0], "at").unwrap();
+    assert!(gap >= 350.0, "the second login was sent {gap} ms after the first, before the first was answered");
+    let signed: Vec<String> = events
+        .borrow()
+        .iter()
+        .filter(|e| get_str(e, "type").as_deref() == Some("signedIn"))
+        .map(|e| get_str(&get(&get(e, "session"), "user"), "userName").unwrap_or_default())
+        .collect();
+    assert_eq!(signed, ["999", "100"]);
     client.dispose();
 }

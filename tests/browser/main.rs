@@ -4,5 +4,15 @@
 
 mod support;
 mod portos;
+mod options;
+mod login;
+mod storage;
+mod refresh;
+mod profile;
+mod fetch;
+mod logout;
+mod events;
+mod default_client;
+mod tabs;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

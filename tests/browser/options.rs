@@ -157,3 +157,68 @@ async fn non_object_options_are_invalid_argument_and_nothing_breaks() {
     await_js(client.login(portos_credentials())).await.expect("a later valid client logs in");
     client.dispose();
 }
+
+fn hostile(kind: &str) -> JsValue {
+    let make = js_sys::Function::new_with_args(
+        "kind, base",
+        r#"
+        if (kind === "ownKeys") return new Proxy({ baseUrl: base }, { ownKeys() { throw new Error("ownKeys trap (expected by the test)"); } });
+        if (kind === "get") return new Proxy({ baseUrl: base }, { get() { throw new Error("get trap (expected by the test)"); } });
+        if (kind === "getter") { const o = { baseUrl: base }; Object.defineProperty(o, "timeout", { enumerable: true, get() { throw new Error("getter (expected by the test)"); } }); return o; }
+        if (kind === "revoked") { const r = Proxy.revocable({ baseUrl: base }, {}); r.revoke(); return r.proxy; }
+        if (kind === "cycle") { const o = { baseUrl: base, headers: {} }; o.headers.self = o.headers; return o; }
+        if (kind === "deep") { let o = { baseUrl: base }; let h = o; for (let i = 0; i < 2000; i++) { h.headers = {}; h = h.headers; } return o; }
+        throw new Error("unknown kind");
+        "#,
+    );
+    make.call2(&JsValue::NULL, &kind.into(), &"https://pos.example".into()).unwrap()
+}
+
+/// Options and credentials of `kind` are invalid_argument (never a raw
+/// exception or a promise that never settles), and the client keeps working.
+async fn hostile_is_invalid_argument(kind: &str) {
+    let t = tenant();
+    let client = AuthClient::new(options(&t, "")).unwrap();
+    match within(client.login(hostile(kind)), 2000).await {
+        None => panic!("credentials {kind}: login() never settled"),
+        Some(Ok(_)) => panic!("credentials {kind}: accepted"),
+        Some(Err(e)) => assert_eq!(code(&e), "invalid_argument", "credentials {kind}: {e:?}"),
+    }
+    match AuthClient::new(hostile(kind)) {
+        Ok(_) => panic!("options {kind}: accepted"),
+        Err(e) => assert_eq!(code(&e), "invalid_argument", "options {kind}: {e:?}"),
+    }
+    assert!(requests(&t).await.is_empty());
+    await_js(client.login(portos_credentials())).await.expect("the client still works");
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn hostile_proxy_with_throwing_own_keys_is_invalid_argument() {
+    hostile_is_invalid_argument("ownKeys").await;
+}
+
+#[wasm_bindgen_test]
+async fn hostile_proxy_with_throwing_get_is_invalid_argument() {
+    hostile_is_invalid_argument("get").await;
+}
+
+#[wasm_bindgen_test]
+async fn hostile_throwing_getter_is_invalid_argument() {
+    hostile_is_invalid_argument("getter").await;
+}
+
+#[wasm_bindgen_test]
+async fn hostile_revoked_proxy_is_invalid_argument() {
+    hostile_is_invalid_argument("revoked").await;
+}
+
+#[wasm_bindgen_test]
+async fn hostile_cyclic_object_is_invalid_argument() {
+    hostile_is_invalid_argument("cycle").await;
+}
+
+#[wasm_bindgen_test]
+async fn hostile_deep_nesting_is_invalid_argument() {
+    hostile_is_invalid_argument("deep").await;
+}

@@ -94,7 +94,7 @@ async fn changed_user_is_stored_and_reported() {
     assert!(!js_sys::Object::is(&before, &now_session), "session() is the old object");
     assert_eq!(stringify(&get(&get(&now_session, "user"), "rights")), r#"["admin","reports"]"#);
     assert!(stored(&key_of(&o)).unwrap().contains("Majiteľ Nový"), "the new user is not stored");
-    // Asking again with no change reports nothing.
+    // Back to the server's user is one more change; asking again then reports nothing.
     await_js(client.profile()).await.unwrap();
     await_js(client.profile()).await.unwrap();
     assert_eq!(types(&events), ["initial", "userUpdated", "userUpdated"], "back to the original user is a change too");

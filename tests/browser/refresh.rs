@@ -238,3 +238,125 @@ async fn server_ten_minutes_behind_does_not_refresh_at_once() {
     assert_eq!(count(&t, PORTOS_REFRESH).await, 1);
     client.dispose();
 }
+
+#[wasm_bindgen_test]
+async fn refresh_rejected_with_400_or_403_ends_the_session() {
+    for status in [400, 403] {
+        let t = tenant();
+        let (client, o, _) = signed_in(&t, "").await;
+        let (events, _) = listen(&client);
+        fault(&t, &format!(r#"{{"method":"POST","path":"/portos/api/auth/refresh","status":{status},"body":{{"title":"no"}}}}"#)).await;
+        rejects_with(client.refresh(), "session_expired").await;
+        assert!(client.session().unwrap().is_null(), "{status} kept the session");
+        assert_eq!(stored(&key_of(&o)), None);
+        assert!(event_of(&events, "expired").is_some());
+        client.dispose();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn refresh_with_a_bad_answer_keeps_the_session() {
+    let t = tenant();
+    let (client, _, s) = signed_in(&t, r#","autoRefresh":false"#).await;
+    fault(&t, r#"{"method":"POST","path":"/portos/api/auth/refresh","status":200,"body":{"tokenId":5,"refreshToken":"r"}}"#).await;
+    let e = rejects_with(client.refresh(), "bad_response").await;
+    assert_eq!(get(&e, "retryable").as_bool(), Some(false));
+    assert_eq!(current_token(&client), Some(token_of(&s)));
+    await_js(client.refresh()).await.expect("a later refresh works");
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn retry_after_as_an_http_date() {
+    let t = tenant();
+    let (client, _, _) = signed_in(&t, r#","autoRefresh":false"#).await;
+    fault(&t, r#"{"method":"POST","path":"/portos/api/auth/refresh","status":503,"headers":{"Date":"Wed, 21 Oct 2015 07:28:00 GMT","Retry-After":"Wed, 21 Oct 2015 07:28:05 GMT"}}"#).await;
+    let e = rejects_with(client.refresh(), "server").await;
+    assert_eq!(num(&e, "retryAfter"), Some(5.0));
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_refresh_answered_after_logout_is_discarded() {
+    let t = tenant();
+    let (client, o, _) = signed_in(&t, "").await;
+    let (events, _) = listen(&client);
+    fault(&t, r#"{"method":"POST","path":"/portos/api/auth/refresh","delayMs":600,"status":200,"body":{"tokenId":"stale.token.answer","refreshToken":"stale-refresh"}}"#).await;
+    let p = client.refresh();
+    sleep(100).await;
+    await_js(client.logout()).await.unwrap();
+    let _ = await_js(p).await;
+    sleep(50).await;
+    assert!(client.session().unwrap().is_null(), "a stale refresh restored a session");
+    assert_eq!(stored(&key_of(&o)), None, "a stale refresh was stored");
+    assert!(event_of(&events, "refreshed").is_none(), "events {:?}", types(&events));
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_refresh_answered_after_a_new_login_is_discarded() {
+    let t = tenant();
+    let (client, o, _) = signed_in(&t, "").await;
+    fault(&t, r#"{"method":"POST","path":"/portos/api/auth/refresh","delayMs":600,"status":200,"body":{"tokenId":"stale.token.answer","refreshToken":"stale-refresh"}}"#).await;
+    let p = client.refresh();
+    sleep(100).await;
+    let s2 = await_js(client.login(json(r#"{"userName":"100","password":"","deviceName":"P02"}"#))).await.unwrap();
+    let _ = await_js(p).await;
+    sleep(50).await;
+    assert_eq!(current_token(&client), Some(token_of(&s2)), "a stale refresh replaced the new login");
+    assert!(!stored(&key_of(&o)).unwrap().contains("stale"), "a stale refresh was stored");
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn without_auto_refresh_expiring_fires_once_and_the_session_lives_on() {
+    let t = tenant();
+    config(&t, r#"{"tokenLifetime":4}"#).await;
+    let start = now();
+    let (client, _, s) = signed_in(&t, r#","autoRefresh":false"#).await;
+    let (events, _) = listen(&client);
+    let expiring = wait_event(&events, "expiring", 3500.0).await.expect("no expiring event");
+    let elapsed = now() - start;
+    assert!((900.0..3300.0).contains(&elapsed), "expiring after {elapsed} ms");
+    assert!(get(&expiring, "error").is_undefined(), "expiring without a failure carries an error");
+    assert_eq!(token_of(&get(&expiring, "session")), token_of(&s));
+    sleep(2500).await; // past expiresAt
+    assert_eq!(count(&t, PORTOS_REFRESH).await, 0, "autoRefresh false refreshed");
+    assert_eq!(types(&events), ["initial", "expiring"]);
+    assert!(!client.session().unwrap().is_null(), "a refreshable session read as null");
+    // fetch refreshes first.
+    let r: web_sys::Response = await_js(client.fetch(format!("{t}/portos/api/auth").into(), JsValue::UNDEFINED)).await.unwrap().unchecked_into();
+    assert_eq!(r.status(), 200);
+    assert_eq!(count(&t, PORTOS_REFRESH).await, 1);
+    assert_eq!(count(&t, PORTOS_PROFILE).await, 1, "fetch sent the expired token first");
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn refresh_margin_moves_the_refresh_time() {
+    let t = tenant();
+    config(&t, r#"{"tokenLifetime":4}"#).await;
+    let start = now();
+    let (client, _, s) = signed_in(&t, r#","refreshMargin":0.5"#).await;
+    let expires = num(&s, "expiresAt").unwrap();
+    let (events, _) = listen(&client);
+    sleep(((expires - 1200.0) - now()).max(0.0) as i32).await;
+    assert_eq!(count(&t, PORTOS_REFRESH).await, 0, "refreshed before expiresAt - refreshMargin");
+    wait_event(&events, "refreshed", 2500.0).await.expect("no refresh near expiresAt - refreshMargin");
+    let at = now();
+    assert!(at > expires - 1100.0 && at < expires + 300.0, "refreshed {} ms before expiresAt (start {} ms ago)", expires - at, at - start);
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_thirty_day_token_does_not_refresh_at_once() {
+    let t = tenant();
+    config(&t, r#"{"tokenLifetime":2592000}"#).await;
+    let before = now();
+    let (client, _, s) = signed_in(&t, "").await;
+    let expires = num(&s, "expiresAt").unwrap();
+    assert!((expires - (before + 2_592_000_000.0)).abs() < 2000.0);
+    sleep(400).await;
+    assert_eq!(count(&t, PORTOS_REFRESH).await, 0, "a wait over 2^31-1 ms fired at once");
+    client.dispose();
+}

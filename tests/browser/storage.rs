@@ -82,7 +82,7 @@ async fn wrong_version_records_are_removed() {
     for v in [JsValue::from(2), JsValue::from(0), JsValue::from("1"), JsValue::NULL] {
         refused_record(&t, &edited(&good, |r| set(r, "v", &v))).await;
     }
-    refused_record(&t, &edited(&good, |r| { js_sys::Reflect::delete_property(r.unchecked_ref(), &"v".into()).unwrap(); })).await;
+    refused_record(&t, &edited(&good, |r| { js_sys::Reflect::delete_property(r.unchecked_ref::<js_sys::Object>(), &"v".into()).unwrap(); })).await;
 }
 
 #[wasm_bindgen_test]
@@ -191,4 +191,82 @@ async fn session_is_the_same_object_until_it_changes() {
     await_js(client.logout()).await.unwrap();
     assert!(client.session().unwrap().is_null(), "null after logout");
     client.dispose();
+}
+
+/// Fills sessionStorage to its quota; returns the keys it added.
+fn fill_storage() -> Vec<String> {
+    let ss = session_storage();
+    let mut keys = Vec::new();
+    let mut size = 1usize << 20;
+    while size >= 16 {
+        let key = format!("pos-auth-test-fill-{}", keys.len());
+        let value = "x".repeat(size);
+        if ss.set_item(&key, &value).is_ok() {
+            keys.push(key);
+        } else {
+            size /= 2;
+        }
+    }
+    keys
+}
+
+#[wasm_bindgen_test]
+async fn full_storage_degrades_to_memory_and_logout_still_clears() {
+    let t = tenant();
+    // b signs in while there is room: its record is stored.
+    let (b, ob, _) = signed_in(&t, "").await;
+    let key_b = key_of(&ob);
+    let oa = options(&t, "");
+    let key_a = key_of(&oa);
+    // Count the module's warnings.
+    let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
+    let original_warn = get(&console, "warn");
+    let warnings: std::rc::Rc<std::cell::RefCell<Vec<String>>> = Default::default();
+    let sink = warnings.clone();
+    let spy = Closure::<dyn FnMut(JsValue)>::new(move |m: JsValue| sink.borrow_mut().push(m.as_string().unwrap_or_default()));
+    set(&console, "warn", spy.as_ref());
+
+    let filler = fill_storage();
+    // a signs in with storage full: it works in memory.
+    let a = AuthClient::new(oa.clone()).unwrap();
+    let a_login = await_js(a.login(portos_credentials())).await.map(|s| token_of(&s));
+    let a_session = current_token(&a);
+    let a_stored = stored(&key_a);
+    let a_refresh = await_js(a.refresh()).await.map(|s| token_of(&s));
+    let a_in_memory = current_token(&a);
+    // b's user grows past what fits: b goes on in memory; then it refreshes and signs out.
+    let big_name = "M".repeat(4096);
+    fault(&t, &format!(r#"{{"method":"GET","path":"/portos/api/auth","status":200,"body":{{"id":"635f7ae3072edfeae7c26a1e","name":"{big_name}","userName":"999","rights":["admin"]}}}}"#)).await;
+    let b_profile = await_js(b.profile()).await.is_ok();
+    let b_refresh = await_js(b.refresh()).await.map(|s| token_of(&s));
+    let b_logout = await_js(b.logout()).await.is_ok();
+    let b_left = stored(&key_b);
+    let a_logout = await_js(a.logout()).await.is_ok();
+    // Clean up before asserting, so a failure cannot poison later tests.
+    for k in &filler {
+        session_storage().remove_item(k).unwrap();
+    }
+    set(&console, "warn", &original_warn);
+    let b_again = AuthClient::new(ob).unwrap();
+    let b_restored = b_again.session().unwrap();
+    b_again.dispose();
+    a.dispose();
+    b.dispose();
+    session_storage().remove_item(&key_a).unwrap();
+    session_storage().remove_item(&key_b).unwrap();
+
+    assert!(!filler.is_empty());
+    let a_token = a_login.expect("login with full storage failed");
+    assert_eq!(a_session.as_deref(), Some(a_token.as_str()));
+    assert_eq!(a_stored, None, "a record was written into full storage");
+    let a_new = a_refresh.expect("refresh in memory failed");
+    assert_eq!(a_in_memory, Some(a_new));
+    assert!(a_logout);
+    let ours: Vec<_> = warnings.borrow().iter().filter(|w| w.contains("pos-auth")).cloned().collect();
+    assert_eq!(ours.len(), 1, "warnings: {:?}", warnings.borrow());
+    assert!(b_profile, "b's profile failed");
+    assert!(b_refresh.is_ok(), "b's refresh failed");
+    assert!(b_logout);
+    assert_eq!(b_left.as_deref().map(|_| "a stale record"), None, "after logout, b's stale record (with a spent refresh token) is still in sessionStorage");
+    assert!(b_restored.is_null(), "a reload after logout restores a session: {}", stringify(&b_restored));
 }

@@ -80,7 +80,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 
-pub const PORTOS_LOGIN: &str = "POST /portos/api/auth";
 pub const PORTOS_PROFILE: &str = "GET /portos/api/auth";
 pub const PORTOS_LOGOUT: &str = "DELETE /portos/api/auth";
 pub const PORTOS_REFRESH: &str = "POST /portos/api/auth/refresh";
@@ -161,6 +160,8 @@ pub fn auth_error(err: &JsValue, code_: &str) -> JsValue {
     assert_eq!(code(err), code_, "error: {} / {}", stringify(err), get_str(err, "message").unwrap_or_default());
     assert_eq!(get_str(err, "name").as_deref(), Some("AuthError"));
     assert!(err.is_instance_of::<js_sys::Error>(), "AuthError must be an Error");
+    assert_eq!(get_str(&get(err, "constructor"), "name").as_deref(), Some("AuthError"), "not made by the AuthError class");
+    assert!(get_str(err, "message").is_some_and(|m| !m.is_empty()), "AuthError without a message");
     err.clone()
 }
 
@@ -232,4 +233,16 @@ pub fn token_of(session: &JsValue) -> String {
 /// The current access token of a client.
 pub fn current_token(client: &AuthClient) -> Option<String> {
     get_str(&client.session().unwrap(), "accessToken")
+}
+
+/// Awaits `p` for at most `ms`: `None` when it did not settle in time.
+pub async fn within(p: Promise, ms: i32) -> Option<Result<JsValue, JsValue>> {
+    let timeout = Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_1(&resolve, ms, &"__timed_out__".into()).unwrap();
+    });
+    let race = Promise::race(&Array::of2(&p, &timeout));
+    match JsFuture::from(race).await {
+        Ok(v) if v.as_string().as_deref() == Some("__timed_out__") => None,
+        other => Some(other),
+    }
 }
