@@ -3,11 +3,22 @@
 // wasm-pack's `--target web` output needs an explicit `init()` before any
 // export can be used. This module does it once, with top-level await, so a
 // consumer only writes `import { AuthClient } from "pos-auth"`: no init call,
-// no bundler plugin. The wasm is located relative to this file, which works in
-// a plain browser page and in bundlers that understand `new URL(…, import.meta.url)`.
+// no bundler plugin.
+//
+// The wasm travels inside a JS module (base64, made by `make pkg`) rather than
+// beside it: bundlers that pre-bundle dependencies, such as Vite's dev server,
+// move this file away from any sibling .wasm, and a URL to it would 404.
 import init, { AuthClient } from "./pos_auth.js";
+import wasmBase64 from "./pos_auth_wasm.js";
 
-await init({ module_or_path: new URL("./pos_auth_bg.wasm", import.meta.url) });
+await init({ module_or_path: decodeBase64(wasmBase64) });
+
+function decodeBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
 
 // `free()` disposes rather than releasing the wasm object at once, so a call
 // after it fails with AuthError "disposed" instead of a null-pointer error.

@@ -1,0 +1,76 @@
+// The packed npm tarball inside a real Vite app: `import { AuthClient } from
+// "pos-auth"` with no init call and no plugin, in Vite's dev server (which
+// pre-bundles dependencies) and in a production build.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { createServer, build, preview } from "vite";
+import { repo, launchBrowser } from "./harness.mjs";
+
+const app = path.join(repo, "tests/e2e/out/vite-app");
+let browser;
+
+before(async () => {
+  rmSync(app, { recursive: true, force: true });
+  const modules = path.join(app, "node_modules/pos-auth");
+  mkdirSync(modules, { recursive: true });
+  // Install exactly what `npm pack` ships.
+  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: path.join(repo, "pkg") })
+    .toString().trim().split("\n").pop();
+  execFileSync("tar", ["xzf", path.join(app, tarball), "-C", modules, "--strip-components=1"]);
+  writeFileSync(path.join(app, "index.html"),
+    '<!doctype html><html><body><pre id="out">loading</pre><script type="module" src="/main.js"></script></body></html>');
+  writeFileSync(path.join(app, "main.js"), `
+    import { AuthClient, AuthError, configure, session } from "pos-auth";
+    const out = document.getElementById("out");
+    try {
+      new AuthClient({ baseUrl: "http://pos.example" });
+      out.textContent = "no error";
+    } catch (e) {
+      configure({ baseUrl: "https://pos.example", storage: "memory" });
+      out.textContent = [e instanceof AuthError, e.code, session()].join(" ");
+    }`);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function pageText(url) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById("out").textContent !== "loading", null, { timeout: 15_000 })
+    .catch(() => {});
+  const text = await page.textContent("#out");
+  await page.close();
+  return { text, errors };
+}
+
+test("Vite dev server: the package initialises itself", async () => {
+  const server = await createServer({ root: app, logLevel: "silent", server: { port: 0, host: "127.0.0.1" }, optimizeDeps: { force: true } });
+  await server.listen();
+  try {
+    const { text, errors } = await pageText(server.resolvedUrls.local[0]);
+    assert.deepEqual(errors, []);
+    assert.equal(text, "true invalid_argument ");
+  } finally {
+    await server.close();
+  }
+});
+
+test("Vite production build: the package initialises itself", async () => {
+  await build({ root: app, logLevel: "silent" });
+  const server = await preview({ root: app, logLevel: "silent", preview: { port: 0, host: "127.0.0.1" } });
+  try {
+    const { text, errors } = await pageText(server.resolvedUrls.local[0]);
+    assert.deepEqual(errors, []);
+    assert.equal(text, "true invalid_argument ");
+  } finally {
+    server.httpServer.close();
+  }
+});
