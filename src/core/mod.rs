@@ -7,6 +7,7 @@ pub mod error;
 mod fuzz;
 pub mod json;
 pub mod jwt;
+pub mod machine;
 pub mod options;
 pub mod schedule;
 pub mod session;

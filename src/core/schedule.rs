@@ -34,6 +34,8 @@ pub struct Progress {
     pub retry_at: Option<i64>,
     /// `expiring` was already sent for the current token.
     pub expiring_sent: bool,
+    /// Failed refreshes of the current token in a row.
+    pub failures: u32,
 }
 
 /// `min(refreshMargin, lifetime / 2)`: a short-lived token is refreshed at
@@ -168,7 +170,7 @@ mod tests {
     #[test]
     fn retry_waits_replace_the_due_time() {
         let r = record(Backend::Portos, Some(10_000));
-        let progress = Progress { retry_at: Some(T0 + 9_000), expiring_sent: true };
+        let progress = Progress { retry_at: Some(T0 + 9_000), expiring_sent: true, failures: 1 };
         let p = plan(&r, true, 60_000, progress, T0 + 6_000);
         assert_eq!(p, Plan { action: Action::Idle, wake_at: Some(T0 + 9_000) });
         assert_eq!(plan(&r, true, 60_000, progress, T0 + 9_000).action, Action::Refresh);
@@ -180,7 +182,7 @@ mod tests {
         let p = plan(&r, true, 60_000, Progress::default(), T0);
         assert_eq!(p.wake_at, Some(T0 + 540_000));
         assert_eq!(plan(&r, true, 60_000, Progress::default(), T0 + 540_000).action, Action::Expiring);
-        let sent = Progress { retry_at: None, expiring_sent: true };
+        let sent = Progress { retry_at: None, expiring_sent: true, failures: 0 };
         assert_eq!(plan(&r, true, 60_000, sent, T0 + 540_000).wake_at, Some(T0 + 600_000));
         assert_eq!(plan(&r, true, 60_000, sent, T0 + 600_000).action, Action::End);
         assert!(ended(&r, T0 + 600_000));
@@ -190,7 +192,7 @@ mod tests {
     fn without_auto_refresh_portos_warns_and_lives_on() {
         let r = record(Backend::Portos, Some(600_000));
         assert_eq!(plan(&r, false, 60_000, Progress::default(), T0 + 540_000).action, Action::Expiring);
-        let sent = Progress { retry_at: None, expiring_sent: true };
+        let sent = Progress { retry_at: None, expiring_sent: true, failures: 0 };
         assert_eq!(plan(&r, false, 60_000, sent, T0 + 900_000), Plan { action: Action::Idle, wake_at: None });
         assert!(!ended(&r, T0 + 900_000));
     }
@@ -199,7 +201,7 @@ mod tests {
     fn refresh_expiry_ends_the_session() {
         let mut r = record(Backend::MetaDefender, Some(3_600_000));
         r.refresh_expires_at = Some(T0 + 7_200_000);
-        assert_eq!(plan(&r, true, 60_000, Progress { retry_at: Some(T0 + 7_300_000), expiring_sent: true }, T0 + 7_000_000).wake_at, Some(T0 + 7_200_000));
+        assert_eq!(plan(&r, true, 60_000, Progress { retry_at: Some(T0 + 7_300_000), expiring_sent: true, failures: 3 }, T0 + 7_000_000).wake_at, Some(T0 + 7_200_000));
         assert_eq!(plan(&r, true, 60_000, Progress::default(), T0 + 7_200_000).action, Action::End);
     }
 

@@ -10,6 +10,7 @@ use crate::core::backend::{self, HttpRequest};
 use crate::core::error::{self, AuthError, Call, Code};
 use crate::core::json::Json;
 use crate::core::options::{self, Config};
+use crate::core::machine::{self, Settled};
 use crate::core::schedule::{self, Action, Progress};
 use crate::core::session::Record;
 use crate::web::convert::{self, now};
@@ -54,7 +55,6 @@ pub struct Inner {
     session_js: Option<JsValue>,
     listeners: SharedListeners,
     progress: Progress,
-    failures: u32,
     /// Bumped by login, logout and the end of a session, so a refresh that
     /// answers afterwards is discarded.
     epoch: u64,
@@ -99,7 +99,6 @@ impl Inner {
         }
         if record.as_ref().map(|r| &r.access_token) != self.record.as_ref().map(|r| &r.access_token) {
             self.progress = Progress::default();
-            self.failures = 0;
         }
         self.record = record;
         self.session_js = None;
@@ -187,7 +186,6 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
         session_js: None,
         listeners,
         progress: Progress::default(),
-        failures: 0,
         epoch: 0,
         refresh_flight: None,
         flights: 0,
@@ -458,20 +456,28 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
             return if session.is_null() { Err(AuthError::of(Code::NoSession)) } else { Ok(session) };
         }
     }
-    match result {
-        Ok((grant, exchange)) => {
+    let settled = {
+        let mut inner = rc.borrow_mut();
+        let Some(record) = inner.record.clone() else { return Err(AuthError::of(Code::NoSession)) };
+        let cx = machine::Context {
+            auto_refresh: inner.cfg.auto_refresh,
+            background,
+            now: now(),
+            jitter: js_sys::Math::random(),
+        };
+        machine::settle_refresh(&record, &mut inner.progress, result, cx)
+    };
+    match settled {
+        Settled::Refreshed(next) => {
             {
                 let mut inner = rc.borrow_mut();
-                let Some(next) = inner.record.as_ref().map(|r| r.refreshed(grant, exchange)) else {
-                    return Err(AuthError::of(Code::NoSession));
-                };
                 inner.broadcast(&Message::Rotated(next.to_json().to_text()));
                 inner.commit(Some(next));
             }
             emit(rc, "refreshed", None);
             Ok(rc.borrow_mut().session_value())
         }
-        Err(e) if e.code == Code::SessionExpired => {
+        Settled::End(e) => {
             if let Some(session) = adopted_meanwhile(rc, generation).await {
                 return Ok(session);
             }
@@ -479,22 +485,11 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
             end_session(rc, "expired", Some(&e));
             Err(e)
         }
-        Err(e) => {
-            let warn = {
-                let mut inner = rc.borrow_mut();
-                inner.failures += 1;
-                if inner.cfg.auto_refresh {
-                    let wait = schedule::backoff_ms(inner.failures, js_sys::Math::random(), e.retry_after);
-                    inner.progress.retry_at = Some(now() + wait);
-                }
-                let warn = background && !inner.progress.expiring_sent;
-                inner.progress.expiring_sent |= warn;
-                warn
-            };
+        Settled::Kept { error, warn } => {
             if warn {
-                emit(rc, "expiring", Some(&e));
+                emit(rc, "expiring", Some(&error));
             }
-            Err(e)
+            Err(error)
         }
     }
 }
