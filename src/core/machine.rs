@@ -3,6 +3,7 @@
 //! jitter come in as arguments.
 
 use super::error::{AuthError, Code};
+use super::options::Backend;
 use super::schedule::{backoff_ms, Progress};
 use super::session::{Exchange, Grant, Record};
 
@@ -42,6 +43,29 @@ pub fn settle_refresh(record: &Record, progress: &mut Progress, result: Result<(
             progress.expiring_sent |= warn;
             Settled::Kept { error, warn }
         }
+    }
+}
+
+/// What a 401 to an authorised request (`fetch`, `profile()`) calls for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum On401 {
+    /// The token changed while the request was in flight: retry with it.
+    RetryWithCurrent,
+    /// Refresh once, then retry once.
+    RefreshThenRetry,
+    /// The token is refused for good: end the session.
+    End,
+    /// The session is already gone.
+    NoSession,
+}
+
+pub fn on_401(backend: Backend, sent_token: &str, current_token: Option<&str>, refreshed_already: bool) -> On401 {
+    match current_token {
+        None => On401::NoSession,
+        Some(current) if current != sent_token => On401::RetryWithCurrent,
+        // CashDesk cannot refresh: its token is simply over.
+        Some(_) if backend == Backend::CashDesk || refreshed_already => On401::End,
+        Some(_) => On401::RefreshThenRetry,
     }
 }
 
@@ -124,6 +148,16 @@ mod tests {
         let s = settle_refresh(&record(), &mut p, Err(e.clone()), cx(T0, false));
         assert_eq!(s, Settled::Kept { error: e, warn: false });
         assert_eq!(p.retry_at, Some(T0 + 20_000));
+    }
+
+    #[test]
+    fn the_401_rule() {
+        assert_eq!(on_401(Backend::Portos, "a", Some("a"), false), On401::RefreshThenRetry);
+        assert_eq!(on_401(Backend::Portos, "a", Some("a"), true), On401::End);
+        assert_eq!(on_401(Backend::Portos, "a", Some("b"), true), On401::RetryWithCurrent);
+        assert_eq!(on_401(Backend::Portos, "a", None, false), On401::NoSession);
+        assert_eq!(on_401(Backend::CashDesk, "a", Some("a"), false), On401::End);
+        assert_eq!(on_401(Backend::MetaDefender, "a", Some("a"), false), On401::RefreshThenRetry);
     }
 
     #[test]

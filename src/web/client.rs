@@ -10,7 +10,7 @@ use crate::core::backend::{self, HttpRequest};
 use crate::core::error::{self, AuthError, Call, Code};
 use crate::core::json::Json;
 use crate::core::options::{self, Config};
-use crate::core::machine::{self, Settled};
+use crate::core::machine::{self, On401, Settled};
 use crate::core::schedule::{self, Action, Progress};
 use crate::core::session::Record;
 use crate::web::convert::{self, now};
@@ -514,6 +514,42 @@ async fn adopted_meanwhile(rc: &Shared, generation: u64) -> Option<JsValue> {
     None
 }
 
+/// The outcome of the 401 rule for an authorised request.
+pub enum After401 {
+    /// Send the request again, with the current token.
+    Retry,
+    /// The session ended (or was already gone); the 401 stands.
+    Ended,
+    /// The refresh it needed failed with this error.
+    RefreshFailed(JsValue),
+}
+
+/// Applies API.md's 401 rule: retry with a token that changed meanwhile,
+/// else refresh once and retry once, else end the session with `ended`.
+pub async fn after_401(rc: &Shared, sent_token: &str, refreshed: &mut bool, ended: &AuthError) -> After401 {
+    let step = {
+        let inner = rc.borrow();
+        let current = inner.record.as_ref().map(|r| r.access_token.as_str());
+        let backend = inner.cfg.backend;
+        machine::on_401(backend, sent_token, current, *refreshed)
+    };
+    match step {
+        On401::RetryWithCurrent => After401::Retry,
+        On401::NoSession => After401::Ended,
+        On401::End => {
+            end_session(rc, "expired", Some(ended));
+            After401::Ended
+        }
+        On401::RefreshThenRetry => {
+            *refreshed = true;
+            match JsFuture::from(refresh_shared(rc, false)).await {
+                Ok(_) => After401::Retry,
+                Err(e) => After401::RefreshFailed(e),
+            }
+        }
+    }
+}
+
 /// Awaits a shared refresh; `Err` only when it ended the session.
 pub async fn refresh_if_needed(rc: &Shared) -> Result<(), AuthError> {
     let due = {
@@ -604,52 +640,42 @@ async fn login_exchange(rc: &Shared, req: HttpRequest) -> Result<JsValue, AuthEr
 
 pub async fn profile(rc: Shared) -> Result<JsValue, JsValue> {
     check(&rc)?;
-    profile_inner(&rc).await.map_err(|e| convert::error(&e))
+    profile_inner(&rc).await
 }
 
-async fn profile_inner(rc: &Shared) -> Result<JsValue, AuthError> {
+async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
+    let fail = |code| convert::code_error(code);
     let has_call = {
         let inner = rc.borrow();
-        let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::NoSession))?;
+        let record = inner.record.as_ref().ok_or_else(|| fail(Code::NoSession))?;
         backend::profile_request(record).is_some()
     };
     if !has_call {
         let inner = rc.borrow();
-        return inner.record.as_ref().map(|r| convert::to_js(&r.user)).ok_or_else(|| AuthError::of(Code::NoSession));
+        return inner.record.as_ref().map(|r| convert::to_js(&r.user)).ok_or_else(|| fail(Code::NoSession));
     }
-    refresh_if_needed(rc).await?;
+    refresh_if_needed(rc).await.map_err(|e| convert::error(&e))?;
     let mut refreshed = false;
     for _ in 0..3 {
         let (req, token, backend) = {
             let inner = rc.borrow();
-            let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::SessionExpired))?;
-            let req = backend::profile_request(record).ok_or_else(|| AuthError::of(Code::NoSession))?;
+            let record = inner.record.as_ref().ok_or_else(|| fail(Code::SessionExpired))?;
+            let req = backend::profile_request(record).ok_or_else(|| fail(Code::NoSession))?;
             (req, record.access_token.clone(), record.backend)
         };
-        let answer = send(rc, req).await?;
+        let answer = send(rc, req).await.map_err(|e| convert::error(&e))?;
         if answer.status == 401 {
-            let current = rc.borrow().record.as_ref().map(|r| r.access_token.clone());
-            match current {
-                None => return Err(AuthError::of(Code::SessionExpired)),
-                Some(c) if c != token => continue,
-                Some(_) if refreshed => {
-                    let e = error::from_status(Call::Profile, 401, &answer.body, None);
-                    end_session(rc, "expired", Some(&e));
-                    return Err(e);
-                }
-                Some(_) => {
-                    refreshed = true;
-                    if let Err(e) = JsFuture::from(refresh_shared(rc, false)).await {
-                        return Err(code_of(&e).map_or(AuthError::of(Code::SessionExpired), AuthError::of));
-                    }
-                    continue;
-                }
+            let ended = error::from_status(Call::Profile, 401, &answer.body, None);
+            match after_401(rc, &token, &mut refreshed, &ended).await {
+                After401::Retry => continue,
+                After401::Ended => return Err(convert::error(&ended)),
+                After401::RefreshFailed(e) => return Err(e),
             }
         }
         if !is_success(answer.status) {
-            return Err(error::from_status(Call::Profile, answer.status, &answer.body, answer.retry_after));
+            return Err(convert::error(&error::from_status(Call::Profile, answer.status, &answer.body, answer.retry_after)));
         }
-        let user = backend::parse_profile(backend, &answer.body)?;
+        let user = backend::parse_profile(backend, &answer.body).map_err(|e| convert::error(&e))?;
         let changed = {
             let mut inner = rc.borrow_mut();
             match inner.record.clone() {
@@ -666,19 +692,7 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, AuthError> {
         }
         return Ok(convert::to_js(&user));
     }
-    Err(AuthError::of(Code::SessionExpired))
-}
-
-/// The `code` of a JS `AuthError` as a core code.
-pub fn code_of(e: &JsValue) -> Option<Code> {
-    let code = Reflect::get(e, &"code".into()).ok()?.as_string()?;
-    [
-        Code::InvalidArgument, Code::NotConfigured, Code::Disposed, Code::InvalidCredentials, Code::Validation,
-        Code::NoSession, Code::SessionExpired, Code::RefreshUnsupported, Code::Forbidden, Code::Network,
-        Code::Timeout, Code::RateLimited, Code::Server, Code::BadResponse,
-    ]
-    .into_iter()
-    .find(|c| c.as_str() == code)
+    Err(fail(Code::SessionExpired))
 }
 
 pub async fn refresh(rc: Shared) -> Result<JsValue, JsValue> {

@@ -3,8 +3,7 @@
 //! elsewhere go to the global `fetch` untouched: the token never leaves.
 
 use crate::core::error::{AuthError, Code};
-use crate::core::options::Backend;
-use crate::web::client::{self, end_session, refresh_if_needed, refresh_shared, Shared};
+use crate::web::client::{self, after_401, refresh_if_needed, After401, Shared};
 use crate::web::convert;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -72,14 +71,14 @@ pub async fn auth_fetch(rc: Shared, input: JsValue, init: JsValue) -> Result<JsV
     let mut template = Some(request);
     let mut refreshed = false;
     for _ in 0..3 {
-        let (token, backend, extra) = {
+        let (token, extra) = {
             let inner = rc.borrow();
             let record = inner.record().ok_or_else(|| error(AuthError::of(Code::SessionExpired)))?;
             let mut extra = inner.cfg.headers.clone();
             if let Some(id) = &inner.cfg.developer_id {
                 extra.push(("developer-id".to_owned(), id.clone()));
             }
-            (record.access_token.clone(), record.backend, extra)
+            (record.access_token.clone(), extra)
         };
         let Some(original) = template.take() else { break };
         let attempt = if replayable {
@@ -100,28 +99,13 @@ pub async fn auth_fetch(rc: Shared, input: JsValue, init: JsValue) -> Result<JsV
         if response.status() != 401 {
             return Ok(response.into());
         }
-        if backend == Backend::CashDesk {
-            end_session(&rc, "expired", Some(&AuthError::of(Code::SessionExpired)));
-            return Ok(response.into());
-        }
-        let current = rc.borrow().record().map(|r| r.access_token.clone());
-        match current {
-            None => return Ok(response.into()),
-            // Another call refreshed while this one was in flight: retry with the new token.
-            Some(c) if c != token => {}
-            Some(_) if refreshed => {
-                end_session(&rc, "expired", Some(&AuthError::of(Code::SessionExpired)));
-                return Ok(response.into());
-            }
-            Some(_) => {
-                refreshed = true;
-                if let Err(e) = JsFuture::from(refresh_shared(&rc, false)).await {
-                    if rc.borrow().record().is_none() {
-                        return Err(e);
-                    }
-                    return Ok(response.into());
-                }
-            }
+        let ended = AuthError::of(Code::SessionExpired);
+        match after_401(&rc, &token, &mut refreshed, &ended).await {
+            After401::Retry => {}
+            After401::Ended => return Ok(response.into()),
+            // A refresh that ended the session rejects; one that failed otherwise leaves the 401.
+            After401::RefreshFailed(e) if rc.borrow().record().is_none() => return Err(e),
+            After401::RefreshFailed(_) => return Ok(response.into()),
         }
         if template.is_none() {
             return Ok(response.into());

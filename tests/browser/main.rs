@@ -14,5 +14,7 @@ mod logout;
 mod events;
 mod default_client;
 mod tabs;
+mod cashdesk;
+mod metadefender;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

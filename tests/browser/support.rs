@@ -246,3 +246,67 @@ pub async fn within(p: Promise, ms: i32) -> Option<Result<JsValue, JsValue>> {
         other => Some(other),
     }
 }
+
+// ---------------------------------------------------------------------------
+// CashDesk and MetaDefender.
+
+pub const CASHDESK_LOGIN: &str = "POST /cashdesk/api/v2/authenticate";
+pub const MD_LOGIN: &str = "POST /metadefender/api/user/authenticate";
+pub const MD_REFRESH: &str = "POST /metadefender/api/user/refreshToken";
+
+/// Options for `backend` ("cashdesk" / "metadefender") at `base`, with a fresh storage key.
+pub fn backend_options(base: &str, backend: &str, extra: &str) -> JsValue {
+    json(&format!(
+        r#"{{"baseUrl":"{base}/{backend}","backend":"{backend}","storageKey":"k{}"{extra}}}"#,
+        (js_sys::Math::random() * 1e9) as u64
+    ))
+}
+
+pub fn cashdesk_credentials() -> JsValue {
+    json(r#"{"email":"cashier@example.com","password":"secret"}"#)
+}
+
+pub fn metadefender_credentials() -> JsValue {
+    json(r#"{"userName":"admin","password":"AdminPassword"}"#)
+}
+
+/// A client of `backend` at `tenant`, signed in with the seeded user.
+pub async fn signed_in_to(tenant: &str, backend: &str, extra: &str) -> (AuthClient, JsValue, JsValue) {
+    let options = backend_options(tenant, backend, extra);
+    let client = AuthClient::new(options.clone()).unwrap();
+    let credentials = if backend == "cashdesk" { cashdesk_credentials() } else { metadefender_credentials() };
+    let session = await_js(client.login(credentials)).await.expect("login");
+    (client, options, session)
+}
+
+/// An ISO 8601 instant as ms since the epoch (`Date.parse`).
+pub fn utc(iso: &str) -> f64 {
+    js_sys::Date::parse(iso)
+}
+
+/// The sorted keys of a JS object.
+pub fn keys(v: &JsValue) -> Vec<String> {
+    let mut k: Vec<String> = Object::keys(v.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
+    k.sort();
+    k
+}
+
+/// A plain `window.fetch` (no pos-auth) of `url` with a JSON body; returns status and JSON answer.
+pub async fn raw_post(url: &str, body: &str) -> (u16, JsValue) {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    let h = web_sys::Headers::new().unwrap();
+    h.set("Content-Type", "application/json").unwrap();
+    h.set("Accept", "application/json").unwrap();
+    init.set_headers(&h);
+    let p = web_sys::window().unwrap().fetch_with_str_and_init(url, &init);
+    let r: web_sys::Response = await_js(p).await.unwrap().unchecked_into();
+    let status = r.status();
+    (status, await_js(r.json().unwrap()).await.unwrap_or(JsValue::NULL))
+}
+
+/// Blocks the event loop (no timer can fire) until the local clock passes `until`.
+pub fn busy_wait_until(until: f64) {
+    while now() <= until {}
+}
