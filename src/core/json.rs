@@ -34,7 +34,7 @@ impl Json {
 
     /// A number from an integer, e.g. a time in milliseconds.
     pub fn int(n: i64) -> Json {
-        Json::Num(n.to_string())
+        Json::Num(decimal(n))
     }
 
     pub fn str(s: &str) -> Json {
@@ -73,7 +73,7 @@ impl Json {
 
     pub fn as_f64(&self) -> Option<f64> {
         match self {
-            Json::Num(text) => text.parse().ok(),
+            Json::Num(text) => number_value(text),
             _ => None,
         }
     }
@@ -140,6 +140,76 @@ impl Json {
         self.write(&mut out);
         out
     }
+}
+
+/// An integer in decimal, without `core::fmt` (heavy in wasm).
+pub fn decimal(n: i64) -> String {
+    let mut digits = Vec::with_capacity(20);
+    let mut rest = n.unsigned_abs();
+    loop {
+        digits.push(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        digits.push(b'-');
+    }
+    digits.iter().rev().map(|&d| d as char).collect()
+}
+
+/// The value of a number's text: JSON's grammar, plus JavaScript's `NaN`
+/// and `±Infinity` (option values arrive formatted by JavaScript). Exact for
+/// integers up to 2^53 and within a few ulps otherwise, which timestamps and
+/// options need; `f64::from_str` would be exact but weighs ~15 KB of wasm.
+pub fn number_value(text: &str) -> Option<f64> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let magnitude = match body {
+        "Infinity" => f64::INFINITY,
+        "NaN" => f64::NAN,
+        _ => decimal_value(body)?,
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+fn decimal_value(body: &str) -> Option<f64> {
+    let (number, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (body.get(..at)?, Some(body.get(at + 1..)?)),
+        None => (body, None),
+    };
+    let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+    if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut scale: i64 = 0;
+    for (i, b) in int.bytes().chain(frac.bytes()).enumerate() {
+        // Digits past what a u64 holds only shift the scale.
+        if mantissa < 1_000_000_000_000_000_000 {
+            mantissa = mantissa * 10 + u64::from(b - b'0');
+            if i >= int.len() {
+                scale -= 1;
+            }
+        } else if i < int.len() {
+            scale += 1;
+        }
+    }
+    if let Some(exponent) = exponent {
+        let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let e = digits.bytes().fold(0i64, |n, b| (n * 10 + i64::from(b - b'0')).min(100_000));
+        scale += if exponent.starts_with('-') { -e } else { e };
+    }
+    let m = mantissa as f64;
+    let scale = scale.clamp(-400, 400) as i32;
+    // Dividing by an exact power of ten rounds once, where multiplying by its inexact inverse would round twice.
+    Some(if scale < 0 { m / 10f64.powi(-scale) } else { m * 10f64.powi(scale) })
 }
 
 /// Builds an object from `(key, value)` pairs.
@@ -385,6 +455,44 @@ mod tests {
         assert_eq!(Json::parse("1700000000").unwrap().as_i64(), Some(1_700_000_000));
         assert_eq!(Json::parse("1.5").unwrap().as_i64(), None);
         assert_eq!(Json::parse("1e400").unwrap().as_i64(), None);
+    }
+
+    #[test]
+    fn decimals() {
+        for n in [0, 7, -7, 10, 1_700_000_000_000, i64::MAX, i64::MIN] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn number_values() {
+        let cases = [("0", 0.0), ("-0", 0.0), ("1700000300", 1_700_000_300.0), ("1.5", 1.5), ("-2.25e2", -225.0),
+            ("1e+21", 1e21), ("60", 60.0), ("0.001", 0.001), ("9007199254740993", 9_007_199_254_740_992.0),
+            ("123456789012345678901234567890", 1.2345678901234568e29), ("1E-3", 0.001)];
+        for (text, want) in cases {
+            let got = number_value(text).unwrap();
+            assert!((got - want).abs() <= want.abs() * 1e-15, "{text}: {got} != {want}");
+        }
+        assert!(number_value("NaN").unwrap().is_nan());
+        assert_eq!(number_value("-Infinity"), Some(f64::NEG_INFINITY));
+        assert_eq!(number_value("1e999"), Some(f64::INFINITY));
+        for bad in ["", "-", "1e", "1e+", "abc", ".5", "1.2.3", "0x10"] {
+            assert_eq!(number_value(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn number_values_match_the_standard_parser_closely() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let text = format!("{}.{}e{}", x % 10_000_000_000, (x >> 20) % 1000, (x >> 40) as i64 % 40 - 20);
+            let want: f64 = text.parse().unwrap();
+            let got = number_value(&text).unwrap();
+            assert!((got - want).abs() <= want.abs() * 4e-16, "{text}: {got} != {want}");
+        }
     }
 
     #[test]

@@ -60,30 +60,27 @@ pub fn parse(options: &Json) -> Result<Config, AuthError> {
         return Err(AuthError::invalid("options must be an object such as { baseUrl: \"https://pos.example\" }"));
     };
     if let Some((k, _)) = members.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
-        return Err(AuthError::invalid(format!("unknown option \"{k}\"")));
+        return Err(AuthError::invalid(["unknown option \"", k, "\""].concat()));
     }
     let get = |k: &str| options.get(k);
     let string = |k: &str| -> Result<Option<String>, AuthError> {
         match get(k) {
             None => Ok(None),
             Some(Json::Str(s)) if !s.is_empty() => Ok(Some(s.clone())),
-            Some(_) => Err(AuthError::invalid(format!("{k} must be a non-empty string"))),
+            Some(_) => Err(AuthError::invalid([k, " must be a non-empty string"].concat())),
         }
     };
     let boolean = |k: &str, default: bool| match get(k) {
         None => Ok(default),
         Some(Json::Bool(b)) => Ok(*b),
-        Some(_) => Err(AuthError::invalid(format!("{k} must be true or false"))),
+        Some(_) => Err(AuthError::invalid([k, " must be true or false"].concat())),
     };
     let number = |k: &str, default: f64, min_exclusive: bool| -> Result<f64, AuthError> {
         let Some(v) = get(k) else { return Ok(default) };
         let n = v.as_f64().filter(|n| n.is_finite());
         match n {
             Some(n) if n > 0.0 || (n == 0.0 && !min_exclusive) => Ok(n),
-            _ => Err(AuthError::invalid(format!(
-                "{k} must be a finite number {}",
-                if min_exclusive { "> 0" } else { ">= 0" }
-            ))),
+            _ => Err(AuthError::invalid([k, " must be a finite number ", if min_exclusive { "> 0" } else { ">= 0" }].concat())),
         }
     };
 
@@ -117,7 +114,7 @@ pub fn parse(options: &Json) -> Result<Config, AuthError> {
 /// `https:`, or `http:` on a loopback host, unless insecure HTTP is allowed;
 /// no credentials, query or fragment. Returns it without a trailing slash.
 pub fn check_base_url(href: &str, allow_insecure: bool) -> Result<String, AuthError> {
-    let bad = |why: &str| Err(AuthError::invalid(format!("baseUrl {why}")));
+    let bad = |why: &str| Err(AuthError::invalid(["baseUrl ", why].concat()));
     let (scheme, rest) = match href.split_once("://") {
         Some((s, r)) if s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http") => (s, r),
         _ => return bad("must be an absolute http: or https: URL"),
@@ -163,20 +160,20 @@ fn headers(value: Option<&Json>) -> Result<Vec<(String, String)>, AuthError> {
         .iter()
         .map(|(name, v)| {
             let Json::Str(value) = v else {
-                return Err(AuthError::invalid(format!("headers[\"{name}\"] must be a string")));
+                return Err(AuthError::invalid(["headers[\"", name, "\"] must be a string"].concat()));
             };
             if !token(name) {
-                return Err(AuthError::invalid(format!("headers: \"{name}\" is not a valid header name")));
+                return Err(AuthError::invalid(["headers: \"", name, "\" is not a valid header name"].concat()));
             }
             if name.eq_ignore_ascii_case("authorization") {
                 return Err(AuthError::invalid("headers must not set Authorization: the client sets it"));
             }
             if value.contains(['\r', '\n', '\0']) {
-                return Err(AuthError::invalid(format!("headers[\"{name}\"] must not contain CR, LF or NUL")));
+                return Err(AuthError::invalid(["headers[\"", name, "\"] must not contain CR, LF or NUL"].concat()));
             }
             // Header values are byte strings: the browser refuses anything past Latin-1.
             if value.chars().any(|c| c as u32 > 0xff) {
-                return Err(AuthError::invalid(format!("headers[\"{name}\"] must be Latin-1 text")));
+                return Err(AuthError::invalid(["headers[\"", name, "\"] must be Latin-1 text"].concat()));
             }
             Ok((name.clone(), value.clone()))
         })

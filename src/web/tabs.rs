@@ -23,7 +23,7 @@ impl Message {
         match self {
             Message::Rotated(record) => ["r", record].concat(),
             Message::SignedOut => "o".into(),
-            Message::Expired(generation) => ["x", &generation.to_string()].concat(),
+            Message::Expired(generation) => ["x", &crate::core::json::decimal(*generation as i64)].concat(),
         }
     }
 
