@@ -32,7 +32,7 @@ demo: pkg emulator
 	@echo "pos-auth demo: http://127.0.0.1:$(DEMO_PORT)/  (PORTOS user 999, password 1234, device P01)"
 	target/debug/pos-emulator --port $(DEMO_PORT) --www www --pkg pkg --token-lifetime 120
 
-test: test-core test-browser test-e2e test-types
+test: test-core test-browser test-e2e test-types test-size
 
 test-core: setup
 	cargo test --workspace
@@ -45,6 +45,19 @@ test-e2e: pkg emulator
 
 test-types: pkg
 	cd tests && npx tsc -p types
+
+# Benchmarks (tests/bench/): every figure side by side; writes results.json and size.svg.
+.PHONY: bench test-size size-record
+bench: pkg emulator
+	cd tests && node bench/bench.mjs
+
+# Size budget: fails when the shipped package is > 5 % over tests/bench/size-budget.json.
+test-size: pkg
+	cd tests && node bench/size.mjs --check
+
+# Accept the current size as the new budget (commit the file with the change).
+size-record: pkg
+	cd tests && node bench/size.mjs --record
 
 clean:
 	rm -rf pkg target tests/node_modules

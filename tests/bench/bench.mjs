@@ -1,0 +1,420 @@
+// `make bench`: every figure of pos-auth side by side, in one run.
+//
+//   size          esbuild bundle + minify, gzip -9: ours and the pinned peers
+//   overhead      1,000 client.fetch vs 1,000 raw fetch (header set by hand),
+//                 interleaved in blocks, headless Chromium against the emulator
+//   start-up      dynamic import() → session restored from sessionStorage, ours
+//                 vs oidc-client-ts UserManager.getUser(), 30 fresh pages each
+//   single flight 1,000 concurrent client.fetch inside the refresh margin →
+//                 refresh requests the emulator saw
+//   memory        wasm memory and JS heap growth over 10,000 login/logout cycles
+//
+// Prints a table, writes tests/bench/results.json and tests/bench/size.svg.
+// It reports; it never fails on speed. Needs `make pkg` and the emulator binary
+// (the Makefile target builds both). Environment: POS_EMULATOR_BIN, POS_PKG_DIR,
+// CHROMIUM (default /usr/bin/chromium; a browser is never downloaded),
+// BENCH_QUICK=1 (a fraction of every count, for trying the script out).
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { benchDir, bundleOidcModule, measureOurs, measurePeers, pkgDir, repo } from "./size.mjs";
+import { renderSizeSvg } from "./svg.mjs";
+
+const quick = process.env.BENCH_QUICK === "1";
+const N = {
+  overheadRequests: quick ? 200 : 1000, // per side
+  overheadBlock: 50,
+  startupPages: quick ? 6 : 30, // per library
+  concurrent: 1000,
+  memoryCycles: quick ? 1000 : 10_000,
+  memoryWarmup: 100,
+};
+const USER = { userName: "999", password: "1234", deviceName: "P01" };
+const outDir = path.join(benchDir, "out");
+const wwwDir = path.join(outDir, "www");
+const started = Date.now();
+
+const log = (msg) => process.stderr.write(`bench: ${msg} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const round = (x, digits = 3) => Number(x.toFixed(digits));
+
+// ---------------------------------------------------------------- emulator
+
+async function startEmulator() {
+  const bin = process.env.POS_EMULATOR_BIN || path.join(repo, "target/debug/pos-emulator");
+  const child = spawn(bin, ["--port", "0", "--www", wwwDir, "--pkg", pkgDir], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let buffered = "";
+    child.stdout.on("data", (chunk) => {
+      buffered += chunk;
+      if (buffered.includes("\n")) resolve(buffered.split("\n")[0].trim());
+    });
+    child.on("exit", (code) => reject(new Error(`pos-emulator exited with ${code}`)));
+    setTimeout(() => reject(new Error("pos-emulator did not start in 10 s")), 10_000);
+  });
+  return { url, stop: () => child.kill() };
+}
+
+async function control(url, tenant, method, what, body) {
+  const res = await fetch(`${url}/t/${tenant}/__emulator/${what}`, {
+    method,
+    headers: body ? { "Content-Type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`emulator ${method} ${what}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+
+function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--no-first-run", "--disable-quic",
+      // memory: exact heap figures and a gc() to call before reading them
+      "--enable-precise-memory-info", "--js-flags=--expose-gc",
+    ],
+  });
+}
+
+async function freshPage(browser, url, init, { isolated = false } = {}) {
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => log(`page error: ${e.message}`));
+  if (init) await page.addInitScript(init.fn, init.arg);
+  if (isolated) {
+    // Cross-origin isolation gives performance.now() 5 µs resolution instead of
+    // 100 µs. The emulator sends no COOP/COEP headers, so the page itself is
+    // served through a route that adds them, removed again before measuring
+    // (an active route would intercept every request of the page).
+    const blank = `${url}/blank.html`;
+    await page.route(blank, async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({
+        response: res,
+        headers: { ...res.headers(), "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" },
+      });
+    });
+    await page.goto(blank);
+    await page.unrouteAll();
+    if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error("page is not cross-origin isolated");
+    return page;
+  }
+  await page.goto(`${url}/blank.html`);
+  return page;
+}
+
+// ---------------------------------------------------------------- overhead
+
+async function overhead(browser, url) {
+  const tenant = "bench-overhead";
+  await control(url, tenant, "POST", "reset");
+  await control(url, tenant, "POST", "config", { tokenLifetime: 3600 });
+  const page = await freshPage(browser, url, undefined, { isolated: true });
+  const r = await page.evaluate(async ({ base, user, n, block }) => {
+    const { AuthClient } = await import("/pkg/index.js");
+    const client = new AuthClient({ baseUrl: base, storage: "memory", autoRefresh: false });
+    await client.login(user);
+    const target = `${base}/api/auth`;
+    const authorization = `Bearer ${client.session().accessToken}`;
+    const sides = {
+      raw: () => fetch(target, { headers: { Authorization: authorization } }),
+      client: () => client.fetch(target),
+    };
+    let failed = 0;
+    // One block: `block` sequential requests of one kind, each timed from the
+    // call to the body read in full.
+    const run = async (kind, into) => {
+      for (let i = 0; i < block; i++) {
+        const t0 = performance.now();
+        const res = await sides[kind]();
+        await res.arrayBuffer();
+        into.push(performance.now() - t0);
+        if (res.status !== 200) failed++;
+      }
+    };
+    await run("raw", []); // warm-up: connections, JIT
+    await run("client", []);
+    const times = { raw: [], client: [] };
+    for (let b = 0; b < n / block; b++) {
+      // alternate which side goes first, so neither always follows the other
+      for (const kind of b % 2 ? ["client", "raw"] : ["raw", "client"]) await run(kind, times[kind]);
+    }
+    client.dispose();
+    return { times, failed };
+  }, { base: `${url}/t/${tenant}/portos`, user: USER, n: N.overheadRequests, block: N.overheadBlock });
+  await page.close();
+  const raw = median(r.times.raw);
+  const wrapped = median(r.times.client);
+  return {
+    requests: N.overheadRequests,
+    blockSize: N.overheadBlock,
+    endpoint: "GET /portos/api/auth",
+    rawMedianMs: round(raw),
+    clientMedianMs: round(wrapped),
+    addedMedianMs: round(wrapped - raw),
+    ratio: round(wrapped / raw),
+    rawP90Ms: round(quantile(r.times.raw, 0.9)),
+    clientP90Ms: round(quantile(r.times.client, 0.9)),
+    failedRequests: r.failed,
+  };
+}
+
+// ---------------------------------------------------------------- start-up
+
+async function startup(browser, url) {
+  const tenant = "bench-startup";
+  await control(url, tenant, "POST", "reset");
+  await control(url, tenant, "POST", "config", { tokenLifetime: 3600 });
+  const base = `${url}/t/${tenant}/portos`;
+
+  // Our stored record: sign in once and keep what the client wrote.
+  const seedPage = await freshPage(browser, url);
+  const ourRecord = await seedPage.evaluate(async ({ base, user }) => {
+    const { AuthClient } = await import("/pkg/index.js");
+    const client = new AuthClient({ baseUrl: base });
+    await client.login(user);
+    client.dispose();
+    return sessionStorage.getItem("pos-auth");
+  }, { base, user: USER });
+  await seedPage.close();
+  if (!ourRecord) throw new Error("no pos-auth record in sessionStorage after login");
+
+  // oidc-client-ts's stored user: WebStorageStateStore (sessionStorage, prefix
+  // "oidc.") under `user:<authority>:<client_id>`, as User.toStorageString writes it.
+  const authority = `${url}/t/${tenant}/oidc`;
+  const clientId = "pos";
+  const now = Math.floor(Date.now() / 1000);
+  const oidcKey = `oidc.user:${authority}:${clientId}`;
+  const oidcRecord = JSON.stringify({
+    id_token: "eyJhbGciOiJub25lIn0.eyJzdWIiOiI5OTkifQ.",
+    session_state: null,
+    access_token: "access-token",
+    refresh_token: "refresh-token",
+    token_type: "Bearer",
+    scope: "openid profile",
+    profile: { sub: "999", name: "Majiteľ", iss: authority, aud: clientId, iat: now, exp: now + 3600 },
+    expires_at: now + 3600,
+  });
+
+  const libs = {
+    ours: {
+      init: { fn: ([k, v]) => sessionStorage.setItem(k, v), arg: ["pos-auth", ourRecord] },
+      measure: async (base) => {
+        const t0 = performance.now();
+        const { AuthClient } = await import("/pos-auth.min.js");
+        const session = new AuthClient({ baseUrl: base }).session();
+        const ms = performance.now() - t0;
+        if (!session) throw new Error("pos-auth restored no session");
+        return ms;
+      },
+      arg: base,
+    },
+    oidc: {
+      init: { fn: ([k, v]) => sessionStorage.setItem(k, v), arg: [oidcKey, oidcRecord] },
+      measure: async ({ authority, clientId }) => {
+        const t0 = performance.now();
+        const { UserManager } = await import("/oidc-client-ts.min.js");
+        const user = await new UserManager({ authority, client_id: clientId, redirect_uri: `${location.origin}/` }).getUser();
+        const ms = performance.now() - t0;
+        if (!user) throw new Error("oidc-client-ts restored no user");
+        return ms;
+      },
+      arg: { authority, clientId },
+    },
+  };
+  const samples = { ours: [], oidc: [] };
+  for (let i = 0; i < N.startupPages; i++) {
+    for (const lib of i % 2 ? ["oidc", "ours"] : ["ours", "oidc"]) {
+      const page = await freshPage(browser, url, libs[lib].init);
+      samples[lib].push(await page.evaluate(libs[lib].measure, libs[lib].arg));
+      await page.close();
+    }
+  }
+  return {
+    pages: N.startupPages,
+    oursMedianMs: round(median(samples.ours), 1),
+    oidcMedianMs: round(median(samples.oidc), 1),
+    ratio: round(median(samples.ours) / median(samples.oidc), 2),
+    modules: { ours: "/pos-auth.min.js (pkg/index.js, esbuild bundle)", oidc: "/oidc-client-ts.min.js (esbuild bundle)" },
+  };
+}
+
+// ---------------------------------------------------------------- single flight
+
+async function singleFlight(browser, url) {
+  const tenant = "bench-single-flight";
+  const lifetime = 8; // s: margin = min(60, lifetime / 2) ≈ 4 s
+  await control(url, tenant, "POST", "reset");
+  await control(url, tenant, "POST", "config", { tokenLifetime: lifetime });
+  const base = `${url}/t/${tenant}/portos`;
+  const page = await freshPage(browser, url);
+  const expiresAt = await page.evaluate(async ({ base, user }) => {
+    const { AuthClient } = await import("/pkg/index.js");
+    // autoRefresh off: the timer must not refresh before the burst does
+    window.client = new AuthClient({ baseUrl: base, storage: "memory", autoRefresh: false });
+    await window.client.login(user);
+    return window.client.session().expiresAt;
+  }, { base, user: USER });
+  // The refreshed token lives long, so nothing in the burst needs a second refresh.
+  await control(url, tenant, "POST", "config", { tokenLifetime: 3600 });
+  await control(url, tenant, "DELETE", "counts");
+  const r = await page.evaluate(async ({ base, n, fireAt }) => {
+    const client = window.client;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, fireAt - Date.now())));
+    const before = client.session().accessToken;
+    const inMargin = client.session().expiresAt - Date.now();
+    const t0 = performance.now();
+    const results = await Promise.allSettled(Array.from({ length: n }, () => client.fetch(`${base}/api/auth`).then((res) => res.status)));
+    const ms = performance.now() - t0;
+    const statuses = {};
+    for (const x of results) {
+      const key = x.status === "fulfilled" ? String(x.value) : `rejected:${x.reason?.code ?? x.reason?.name}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    }
+    return { statuses, ms, msToExpiry: inMargin, rotated: client.session()?.accessToken !== before };
+  }, { base, n: N.concurrent, fireAt: expiresAt - 2500 });
+  await page.close();
+  const counts = await control(url, tenant, "GET", "counts");
+  return {
+    concurrent: N.concurrent,
+    tokenLifetimeS: lifetime,
+    firedMsBeforeExpiry: Math.round(r.msToExpiry),
+    refreshRequests: counts["POST /portos/api/auth/refresh"] ?? 0,
+    apiRequests: counts["GET /portos/api/auth"] ?? 0,
+    statuses: r.statuses,
+    tokenRotated: r.rotated,
+    burstMs: Math.round(r.ms),
+  };
+}
+
+// ---------------------------------------------------------------- memory
+
+async function memory(browser, url) {
+  const tenant = "bench-memory";
+  await control(url, tenant, "POST", "reset");
+  await control(url, tenant, "POST", "config", { tokenLifetime: 3600 });
+  const page = await freshPage(browser, url);
+  const r = await page.evaluate(async ({ base, user, cycles, warmup, every }) => {
+    const { AuthClient } = await import("/pkg/index.js");
+    // The entry already initialised the glue module; calling its init again
+    // returns that instance's exports, memory included.
+    const { default: init } = await import("/pkg/pos_auth.js");
+    const { memory } = await init();
+    if (typeof gc !== "function") throw new Error("gc() missing: launch with --js-flags=--expose-gc");
+    const read = () => {
+      gc();
+      gc(); // a second pass collects what the first one's finalizers released
+      return { wasm: memory.buffer.byteLength, js: performance.memory.usedJSHeapSize };
+    };
+    const client = new AuthClient({ baseUrl: base }); // sessionStorage, as in production
+    const cycle = async () => {
+      await client.login(user);
+      await client.logout();
+    };
+    for (let i = 0; i < warmup; i++) await cycle();
+    const start = read();
+    const samples = [];
+    const t0 = performance.now();
+    for (let i = 1; i <= cycles; i++) {
+      await cycle();
+      if (i % every === 0) samples.push({ cycle: i, ...read() });
+    }
+    const ms = performance.now() - t0;
+    client.dispose();
+    return { start, end: samples.at(-1), samples, ms };
+  }, { base: `${url}/t/${tenant}/portos`, user: USER, cycles: N.memoryCycles, warmup: N.memoryWarmup, every: N.memoryCycles / 10 });
+  await page.close();
+  const counts = await control(url, tenant, "GET", "counts");
+  return {
+    cycles: N.memoryCycles,
+    warmupCycles: N.memoryWarmup,
+    wasm: { startBytes: r.start.wasm, endBytes: r.end.wasm, growthBytes: r.end.wasm - r.start.wasm },
+    jsHeap: { startBytes: r.start.js, endBytes: r.end.js, growthBytes: r.end.js - r.start.js },
+    samples: r.samples,
+    cycleMeanMs: round(r.ms / N.memoryCycles),
+    logins: counts["POST /portos/api/auth"] ?? 0,
+  };
+}
+
+// ---------------------------------------------------------------- report
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const signedKb = (n) => `${n >= 0 ? "+" : "−"}${(Math.abs(n) / 1024).toFixed(1)} KB`;
+
+function table(results) {
+  const { size, overhead: o, startup: s, singleFlight: f, memory: m } = results;
+  const rows = [["figure", "pos-auth", "peer / baseline", "note"]];
+  rows.push(["size, shipped (gzip -9)", kb(size.ours.gzip), "", "index.js bundled + minified, wasm inlined as base64"]);
+  rows.push(["size, wasm + glue (gzip -9)", kb(size.ours.split.wasmGzip + size.ours.split.glueGzip),
+    "", `${kb(size.ours.split.wasmGzip)} .wasm + ${kb(size.ours.split.glueGzip)} minified glue`]);
+  for (const p of size.peers) rows.push([`size, ${p.name} ${p.version}`, "", kb(p.gzip), "main class bundled + minified"]);
+  rows.push(["request overhead, median per request", `${o.clientMedianMs.toFixed(3)} ms`, `${o.rawMedianMs.toFixed(3)} ms raw fetch`,
+    `ratio ${o.ratio.toFixed(3)}, ${o.addedMedianMs >= 0 ? "+" : ""}${o.addedMedianMs.toFixed(3)} ms (${o.requests} each, blocks of ${o.blockSize})`]);
+  rows.push(["start-up, import() → restored session", `${s.oursMedianMs.toFixed(1)} ms`, `${s.oidcMedianMs.toFixed(1)} ms oidc-client-ts`,
+    `median of ${s.pages} fresh pages each`]);
+  rows.push(["single flight, refresh requests", String(f.refreshRequests), "", `${f.concurrent} concurrent client.fetch inside the margin`]);
+  rows.push(["memory, wasm growth", signedKb(m.wasm.growthBytes), "", `${m.cycles} login/logout cycles, ${kb(m.wasm.endBytes)} at end`]);
+  rows.push(["memory, JS heap growth", signedKb(m.jsHeap.growthBytes), "", `after gc(), ${kb(m.jsHeap.endBytes)} at end`]);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const fmt = (r) => r.map((cell, c) => (c === 1 || c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
+  return [fmt(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(fmt)].join("\n");
+}
+
+async function main() {
+  rmSync(wwwDir, { recursive: true, force: true });
+  mkdirSync(wwwDir, { recursive: true });
+  log("size");
+  const bundles = path.join(outDir, "bundles");
+  const ours = await measureOurs({ outDir: bundles });
+  const peers = await measurePeers({ outDir: bundles });
+  copyFileSync(path.join(bundles, "pos-auth.min.js"), path.join(wwwDir, "pos-auth.min.js"));
+  writeFileSync(path.join(wwwDir, "oidc-client-ts.min.js"), await bundleOidcModule());
+  writeFileSync(path.join(wwwDir, "blank.html"), '<!doctype html><meta charset="utf-8"><title>pos-auth bench</title>\n');
+
+  const emulator = await startEmulator();
+  const browser = await launchBrowser();
+  let results;
+  try {
+    log("request overhead");
+    const o = await overhead(browser, emulator.url);
+    log("start-up");
+    const s = await startup(browser, emulator.url);
+    log("single flight");
+    const f = await singleFlight(browser, emulator.url);
+    log("memory");
+    const m = await memory(browser, emulator.url);
+    results = {
+      environment: {
+        date: new Date().toISOString().slice(0, 10),
+        chromium: browser.version(),
+        node: process.version,
+        cpus: os.cpus().length,
+        quick,
+      },
+      size: { method: "esbuild --bundle --minify --format=esm --target=es2022, then gzip -9 -n", ours, peers },
+      overhead: o,
+      startup: s,
+      singleFlight: f,
+      memory: m,
+    };
+  } finally {
+    await browser.close();
+    emulator.stop();
+  }
+  const resultsFile = quick ? path.join(outDir, "results.json") : path.join(benchDir, "results.json");
+  const svgFile = quick ? path.join(outDir, "size.svg") : path.join(benchDir, "size.svg");
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(svgFile, renderSizeSvg(results.size));
+  console.log(table(results));
+  console.log(`\n${path.relative(repo, resultsFile)}, ${path.relative(repo, svgFile)} written in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+await main();
