@@ -19,7 +19,7 @@ pkg: setup
 	tests/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 		--enable-mutable-globals --enable-reference-types --enable-multivalue \
 		pkg/pos_auth_bg.wasm -o pkg/pos_auth_bg.wasm
-	printf 'export default "%s";\n' "$$(base64 -w0 pkg/pos_auth_bg.wasm)" > pkg/pos_auth_wasm.js
+	printf 'export default "%s";\n' "$$(gzip -9 -n -c pkg/pos_auth_bg.wasm | base64 -w0)" > pkg/pos_auth_wasm.js
 	cp pkg-template/* pkg/
 	snippet=$$(cd pkg && ls snippets/*/src/web/auth_error.js) && \
 		sed -i "s#__AUTH_ERROR_MODULE__#./$$snippet#" pkg/index.js

@@ -5,19 +5,22 @@
 // consumer only writes `import { AuthClient } from "pos-auth"`: no init call,
 // no bundler plugin.
 //
-// The wasm travels inside a JS module (base64, made by `make pkg`) rather than
-// beside it: bundlers that pre-bundle dependencies, such as Vite's dev server,
-// move this file away from any sibling .wasm, and a URL to it would 404.
+// The wasm travels inside a JS module (gzip, then base64, made by `make pkg`)
+// rather than beside it: bundlers that pre-bundle dependencies, such as Vite's
+// dev server, move this file away from any sibling .wasm, and a URL to it
+// would 404. Gzip first keeps the download as small as a separate .wasm, and
+// the browser's own DecompressionStream feeds a streaming compile.
 import init, { AuthClient } from "./pos_auth.js";
-import wasmBase64 from "./pos_auth_wasm.js";
+import wasmGzipBase64 from "./pos_auth_wasm.js";
 
-await init({ module_or_path: decodeBase64(wasmBase64) });
+await init({ module_or_path: wasmResponse(wasmGzipBase64) });
 
-function decodeBase64(text) {
+function wasmResponse(text) {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream, { headers: { "Content-Type": "application/wasm" } });
 }
 
 // `free()` disposes rather than releasing the wasm object at once, so a call
