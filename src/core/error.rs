@@ -113,6 +113,32 @@ impl AuthError {
         Self::new(Code::InvalidArgument, message)
     }
 
+    /// The HTTP status of the answer this error came from.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Blanks `secret` (the password) wherever a server quoted it back.
+    pub fn redact(&mut self, secret: &str) {
+        // Very short secrets would blank ordinary words; no server quotes those anyway.
+        if secret.chars().count() < 4 {
+            return;
+        }
+        let scrub = |s: &mut String| {
+            if s.contains(secret) {
+                *s = s.replace(secret, "•••");
+            }
+        };
+        scrub(&mut self.message);
+        for s in [&mut self.title, &mut self.detail].into_iter().flatten() {
+            scrub(s);
+        }
+        for f in &mut self.errors {
+            scrub(&mut f.message);
+        }
+    }
+
     /// The fields of the JavaScript `AuthError`, as JSON.
     pub fn to_json(&self) -> Json {
         let errors = self
@@ -271,6 +297,18 @@ mod tests {
         for (call, status, code) in cases {
             assert_eq!(from_status(call, status, "<html>", Some(3)).code, code, "{call:?} {status}");
         }
+    }
+
+    #[test]
+    fn a_quoted_password_is_redacted() {
+        let body = r#"{"title":"Bad password hunter2","detail":"hunter2 is wrong","errors":[{"memberName":"Password","message":"'hunter2' too weak"}]}"#;
+        let mut e = from_status(Call::Login, 400, body, None);
+        e.redact("hunter2");
+        let all = format!("{} {:?} {:?} {:?}", e.message, e.title, e.detail, e.errors);
+        assert!(!all.contains("hunter2"), "{all}");
+        let mut e = from_status(Call::Login, 401, r#"{"title":"a 1 b"}"#, None);
+        e.redact("1");
+        assert_eq!(e.message, "a 1 b");
     }
 
     #[test]

@@ -439,7 +439,7 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
     };
     let result = send(rc, req).await.and_then(|a| {
         if is_success(a.status) {
-            backend::parse_refresh(backend, &a.body).map(|g| (g, a.exchange))
+            backend::parse_refresh(backend, &a.body).map(|g| (g, a.exchange)).map_err(|e| e.with_status(a.status))
         } else {
             Err(error::from_status(Call::Refresh, a.status, &a.body, a.retry_after))
         }
@@ -600,7 +600,15 @@ pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue>
     if let Some(release) = release {
         let _ = release.call0(&JsValue::NULL);
     }
-    result.map_err(|e| convert::error(&e))
+    result.map_err(|mut e| {
+        // A server may quote the password back; it never leaves in an error.
+        // It is read again from the caller's object: wasm memory kept no copy.
+        if let Some(mut password) = Reflect::get(&credentials, &"password".into()).ok().and_then(|p| p.as_string()) {
+            e.redact(&password);
+            convert::wipe(&mut Json::Str(std::mem::take(&mut password)));
+        }
+        convert::error(&e)
+    })
 }
 
 async fn login_exchange(rc: &Shared, req: HttpRequest) -> Result<JsValue, AuthError> {
@@ -612,7 +620,7 @@ async fn login_exchange(rc: &Shared, req: HttpRequest) -> Result<JsValue, AuthEr
     if !is_success(answer.status) {
         return Err(error::from_status(Call::Login, answer.status, &answer.body, answer.retry_after));
     }
-    let mut grant = backend::parse_login(backend, &answer.body)?;
+    let mut grant = backend::parse_login(backend, &answer.body).map_err(|e| e.with_status(answer.status))?;
     if let Some(wall) = grant.expires_wall {
         let zone = rc.borrow().cfg.server_time_zone.clone();
         grant.expires_field = crate::core::time::resolve_wall(wall, |at| convert::offset_in(&zone, at));
@@ -676,7 +684,7 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
         if !is_success(answer.status) {
             return Err(convert::error(&error::from_status(Call::Profile, answer.status, &answer.body, answer.retry_after)));
         }
-        let user = backend::parse_profile(backend, &answer.body).map_err(|e| convert::error(&e))?;
+        let user = backend::parse_profile(backend, &answer.body).map_err(|e| convert::error(&e.with_status(answer.status)))?;
         let changed = {
             let mut inner = rc.borrow_mut();
             match inner.record.clone() {

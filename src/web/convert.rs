@@ -35,28 +35,42 @@ extern "C" {
 const MAX_DEPTH: u32 = 8;
 /// More members than this is not an option or a credential either.
 const MAX_ITEMS: u32 = 1000;
+/// Values converted in all, whatever the shape.
+const MAX_VALUES: u32 = 10_000;
 
 /// A JS value as JSON. `undefined` members are skipped (they count as
-/// absent); functions, symbols and bigints become `null`, which every
-/// validator refuses with a message naming the field.
+/// absent); functions, symbols, bigints and strings that are not well-formed
+/// UTF-16 (lone surrogates, which Rust would silently turn into U+FFFD)
+/// become `null`, which every validator refuses with a message naming the
+/// field. Depth and the total number of values are bounded, so no object
+/// graph (cycles, one child shared by every member) can stall the page.
 pub fn to_json(v: &JsValue) -> Json {
-    to_json_at(v, 0)
+    let mut budget = MAX_VALUES;
+    to_json_at(v, 0, &mut budget)
 }
 
-fn to_json_at(v: &JsValue, depth: u32) -> Json {
+fn to_json_at(v: &JsValue, depth: u32, budget: &mut u32) -> Json {
+    if *budget == 0 {
+        return Json::Null;
+    }
+    *budget -= 1;
     if let Some(b) = v.as_bool() {
         Json::Bool(b)
     } else if let Some(n) = v.as_f64() {
         // JavaScript's own formatting: Rust's float printing is heavy in wasm.
         Json::Num(String::from(js_sys::Number::from(n).to_string_with_radix(10).unwrap_or_else(|_| "NaN".into())))
-    } else if let Some(s) = v.as_string() {
-        Json::Str(s)
+    } else if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
+        if s.is_valid_utf16() {
+            Json::Str(String::from(s))
+        } else {
+            Json::Null
+        }
     } else if depth >= MAX_DEPTH || v.is_function() || !v.is_object() {
         Json::Null
     } else if let Ok(true) = is_array(v) {
         let len = Reflect::get(v, &"length".into()).ok().and_then(|l| l.as_f64()).unwrap_or(0.0);
         let items = (0..(len as u32).min(MAX_ITEMS))
-            .map(|i| to_json_at(&Reflect::get_u32(v, i).unwrap_or(JsValue::NULL), depth + 1))
+            .map(|i| to_json_at(&Reflect::get_u32(v, i).unwrap_or(JsValue::NULL), depth + 1, budget))
             .collect();
         Json::Arr(items)
     } else {
@@ -67,7 +81,9 @@ fn to_json_at(v: &JsValue, depth: u32) -> Json {
             .take(MAX_ITEMS as usize)
             .filter_map(|k| {
                 let value = Reflect::get(obj, &k).unwrap_or(JsValue::NULL);
-                (!value.is_undefined()).then(|| (k.as_string().unwrap_or_default(), to_json_at(&value, depth + 1)))
+                // An ill-formed key keeps its U+FFFD: it then names no known field and is refused.
+                let key = k.as_string().unwrap_or_default();
+                (!value.is_undefined()).then(|| (key, to_json_at(&value, depth + 1, budget)))
             })
             .collect();
         Json::Obj(members)

@@ -12,10 +12,37 @@ use web_sys::{ReadableStream, Request, Response, Url};
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(input: &JsValue, init: &JsValue) -> Promise;
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch_request(request: &Request) -> Promise;
+    // `catch`: a page's own `fetch` wrapper may throw instead of rejecting.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(input: &JsValue, init: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch_request(request: &Request) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = String)]
+    fn js_string(v: &JsValue) -> Result<String, JsValue>;
+}
+
+/// Calls the global `fetch` and awaits it as a promise, whatever it returned.
+async fn call_fetch(result: Result<JsValue, JsValue>) -> Result<JsValue, JsValue> {
+    JsFuture::from(Promise::resolve(&result?)).await
+}
+
+/// The absolute URL a fetch of `input` would go to, read without touching a
+/// `Request`'s body (building a new Request from it would use the body up).
+fn target_url(input: &JsValue) -> Option<String> {
+    if let Some(request) = input.dyn_ref::<Request>() {
+        return Some(request.url());
+    }
+    let text = js_string(input).ok()?;
+    // Relative URLs resolve against the page, as fetch resolves them.
+    let base = Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|l| Reflect::get(&l, &"href".into()))
+        .ok()
+        .and_then(|h| h.as_string());
+    let url = match base {
+        Some(base) => Url::new_with_base(&text, &base),
+        None => Url::new(&text),
+    };
+    url.ok().map(|u| u.href())
 }
 
 /// `new Request(input, init)`, which throws on what `fetch` would reject.
@@ -41,7 +68,7 @@ fn replayable(init: &JsValue) -> bool {
 }
 
 async fn pass_through(input: &JsValue, init: &JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(global_fetch(input, init)).await
+    call_fetch(global_fetch(input, init)).await
 }
 
 fn error(e: AuthError) -> JsValue {
@@ -50,14 +77,18 @@ fn error(e: AuthError) -> JsValue {
 
 pub async fn auth_fetch(rc: Shared, input: JsValue, init: JsValue) -> Result<JsValue, JsValue> {
     client::check(&rc)?;
+    let base_url = rc.borrow().cfg.base_url.clone();
+    if !target_url(&input).is_some_and(|url| under_base(&url, &base_url)) {
+        return pass_through(&input, &init).await;
+    }
     let request = match new_request(&input, &init) {
         Ok(r) => r,
         // Let the global fetch reject the way it does.
         Err(_) => return pass_through(&input, &init).await,
     };
-    let base_url = rc.borrow().cfg.base_url.clone();
+    // Checked again on what will be sent: a `toString` may answer differently twice.
     if !under_base(&request.url(), &base_url) {
-        return pass_through(&input, &init).await;
+        return call_fetch(global_fetch_request(&request)).await;
     }
     if rc.borrow().record().is_none() {
         return Err(error(AuthError::of(Code::NoSession)));
@@ -95,7 +126,9 @@ pub async fn auth_fetch(rc: Shared, input: JsValue, init: JsValue) -> Result<JsV
             }
         }
         let _ = headers.set("Authorization", &["Bearer ", &token].concat());
-        let response: Response = JsFuture::from(global_fetch_request(&attempt)).await?.unchecked_into();
+        let answer = call_fetch(global_fetch_request(&attempt)).await?;
+        // A page's wrapper may resolve with anything: hand it back as the global fetch would.
+        let Some(response) = answer.dyn_ref::<Response>().cloned() else { return Ok(answer) };
         if response.status() != 401 {
             return Ok(response.into());
         }

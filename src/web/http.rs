@@ -6,7 +6,7 @@ use crate::core::error::{AuthError, Code};
 use crate::core::options::Config;
 use crate::core::session::Exchange;
 use crate::core::time;
-use js_sys::{Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -24,18 +24,32 @@ pub struct Answer {
     pub retry_after: Option<u32>,
 }
 
+/// One request's way to stop: abort the fetch, and reject the deadline every
+/// await races against (a page's own `fetch` wrapper may ignore the signal).
+struct Stopper {
+    controller: AbortController,
+    reject: Function,
+}
+
+impl Stopper {
+    fn stop(&self) {
+        self.controller.abort();
+        let _ = self.reject.call0(&JsValue::NULL);
+    }
+}
+
 /// The requests of one client still in flight, so `dispose()` can abort them.
 #[derive(Default)]
 pub struct Inflight {
-    controllers: RefCell<Vec<AbortController>>,
+    stoppers: RefCell<Vec<Rc<Stopper>>>,
     disposed: Cell<bool>,
 }
 
 impl Inflight {
     pub fn abort_all(&self) {
         self.disposed.set(true);
-        for c in self.controllers.take() {
-            c.abort();
+        for s in self.stoppers.take() {
+            s.stop();
         }
     }
 }
@@ -48,12 +62,16 @@ pub async fn send(req: HttpRequest, cfg: &Config, inflight: &Rc<Inflight>) -> Re
         return Err(AuthError::of(Code::Disposed));
     }
     let controller = AbortController::new().map_err(|_| AuthError::of(Code::Network))?;
-    inflight.controllers.borrow_mut().push(controller.clone());
+    let mut reject = None;
+    let deadline = Promise::new(&mut |_, r| reject = Some(r));
+    let reject = reject.ok_or_else(|| AuthError::of(Code::Network))?;
+    let stopper = Rc::new(Stopper { controller, reject });
+    inflight.stoppers.borrow_mut().push(stopper.clone());
     let timed_out = Rc::new(Cell::new(false));
-    let timer = Timeout::start(cfg.timeout_ms, &controller, timed_out.clone());
-    let result = exchange(req, cfg, &controller).await;
+    let timer = Timeout::start(cfg.timeout_ms, stopper.clone(), timed_out.clone());
+    let result = exchange(req, cfg, &stopper.controller, &deadline).await;
     drop(timer);
-    inflight.controllers.borrow_mut().retain(|c| c != &controller);
+    inflight.stoppers.borrow_mut().retain(|s| !Rc::ptr_eq(s, &stopper));
     result.map_err(|e| {
         if inflight.disposed.get() {
             AuthError::of(Code::Disposed)
@@ -65,7 +83,12 @@ pub async fn send(req: HttpRequest, cfg: &Config, inflight: &Rc<Inflight>) -> Re
     })
 }
 
-async fn exchange(mut req: HttpRequest, cfg: &Config, controller: &AbortController) -> Result<Answer, AuthError> {
+/// Awaits `p`, or the deadline if it comes first.
+async fn race(p: &Promise, deadline: &Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(Promise::race(&Array::of2(p, deadline))).await
+}
+
+async fn exchange(mut req: HttpRequest, cfg: &Config, controller: &AbortController, deadline: &Promise) -> Result<Answer, AuthError> {
     let network = |_| AuthError::of(Code::Network);
     let headers = Headers::new().map_err(network)?;
     for (name, value) in &cfg.headers {
@@ -96,30 +119,34 @@ async fn exchange(mut req: HttpRequest, cfg: &Config, controller: &AbortControll
         crate::web::convert::wipe(&mut crate::core::json::Json::Str(body));
     }
     let sent_at = crate::web::convert::now();
-    let promise = fetch_with_init(&req.url, &init);
-    let response: Response = JsFuture::from(promise).await.map_err(network)?.unchecked_into();
+    // Whatever the page's `fetch` does (throw, return a non-promise, resolve
+    // to something else) becomes a `network` error, never a hang or a throw.
+    let promise = fetch_with_init(&req.url, &init).map(|p| Promise::resolve(&p)).map_err(network)?;
+    let response: Response = race(&promise, deadline).await.map_err(network)?.dyn_into().map_err(network)?;
     let status = response.status();
     let header = |name| response.headers().get(name).ok().flatten();
     let server_date = header("date").as_deref().and_then(time::parse_http_date);
     let retry_after = header("retry-after").and_then(|v| time::parse_retry_after(&v, server_date));
     let too_big = header("content-length").and_then(|l| l.trim().parse::<usize>().ok()).is_some_and(|l| l > MAX_BODY);
-    let body = if too_big { None } else { read_capped(&response).await? };
+    let body = if too_big { None } else { read_capped(&response, deadline).await? };
     let received_at = crate::web::convert::now();
     let Some(body) = body else {
         controller.abort();
-        return Err(AuthError::new(Code::BadResponse, "The server's answer is larger than 1 MiB."));
+        let mut e = AuthError::new(Code::BadResponse, "The server's answer is larger than 1 MiB.");
+        e.status = Some(status);
+        return Err(e);
     };
     Ok(Answer { status, body, exchange: Exchange { sent_at, received_at, server_date }, retry_after })
 }
 
 /// The body as text, or `None` once it passes [`MAX_BODY`].
-async fn read_capped(response: &Response) -> Result<Option<String>, AuthError> {
+async fn read_capped(response: &Response, deadline: &Promise) -> Result<Option<String>, AuthError> {
     let network = |_| AuthError::of(Code::Network);
     let Some(stream) = response.body() else { return Ok(Some(String::new())) };
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut bytes = Vec::new();
     loop {
-        let chunk = JsFuture::from(reader.read()).await.map_err(network)?;
+        let chunk = race(&reader.read(), deadline).await.map_err(network)?;
         if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
             break;
         }
@@ -137,8 +164,8 @@ async fn read_capped(response: &Response) -> Result<Option<String>, AuthError> {
 #[wasm_bindgen]
 extern "C" {
     /// The global `fetch`, looked up at call time so a page's own wrapper is used.
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &RequestInit) -> Result<JsValue, JsValue>;
 }
 
 /// Aborts the request when the `timeout` option runs out; cleared on drop.
@@ -148,11 +175,10 @@ struct Timeout {
 }
 
 impl Timeout {
-    fn start(ms: i64, controller: &AbortController, fired: Rc<Cell<bool>>) -> Option<Timeout> {
-        let controller = controller.clone();
+    fn start(ms: i64, stopper: Rc<Stopper>, fired: Rc<Cell<bool>>) -> Option<Timeout> {
         let callback = Closure::<dyn FnMut()>::new(move || {
             fired.set(true);
-            controller.abort();
+            stopper.stop();
         });
         let id = web_sys::window()?
             .set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), ms as i32)

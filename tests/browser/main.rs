@@ -16,5 +16,7 @@ mod default_client;
 mod tabs;
 mod cashdesk;
 mod metadefender;
+mod faults;
+mod hostile;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
