@@ -18,7 +18,7 @@ import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { MEMORY_FLAGS, launchBrowser } from "../e2e/harness.mjs";
 import { benchDir, bundleOidcModule, measureOurs, measurePeers, pkgDir, repo } from "./size.mjs";
 import { renderSizeSvg } from "./svg.mjs";
 
@@ -72,18 +72,6 @@ async function control(url, tenant, method, what, body) {
   return res.status === 204 ? null : res.json();
 }
 
-function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--no-first-run", "--disable-quic",
-      // memory: exact heap figures and a gc() to call before reading them
-      "--enable-precise-memory-info", "--js-flags=--expose-gc",
-    ],
-  });
-}
 
 async function freshPage(browser, url, init, { isolated = false } = {}) {
   const page = await browser.newPage();
@@ -380,7 +368,7 @@ async function main() {
   writeFileSync(path.join(wwwDir, "blank.html"), '<!doctype html><meta charset="utf-8"><title>pos-auth bench</title>\n');
 
   const emulator = await startEmulator();
-  const browser = await launchBrowser();
+  const browser = await launchBrowser(MEMORY_FLAGS);
   let results;
   try {
     log("request overhead");

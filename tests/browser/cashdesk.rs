@@ -187,27 +187,12 @@ async fn cashdesk_refresh_is_unsupported_and_sends_nothing() {
 
 #[wasm_bindgen_test]
 async fn cashdesk_profile_is_the_stored_user_without_a_request() {
-    let t = tenant();
-    let (client, _, s) = signed_in_to(&t, "cashdesk", "").await;
-    let profile = await_js(client.profile()).await.expect("profile");
-    assert_eq!(stringify(&profile), stringify(&get(&s, "user")));
-    assert_eq!(requests(&t).await.len(), 1, "profile sent a request");
-    client.dispose();
+    assert_profile_is_the_stored_user("cashdesk").await;
 }
 
 #[wasm_bindgen_test]
 async fn cashdesk_logout_is_local_and_clears_storage() {
-    let t = tenant();
-    let (client, o, s) = signed_in_to(&t, "cashdesk", "").await;
-    assert!(stored(&key_of(&o)).is_some_and(|r| r.contains(&token_of(&s))));
-    let (events, _) = listen(&client);
-    microtasks().await;
-    assert!(await_js(client.logout()).await.expect("logout").is_undefined());
-    assert!(client.session().unwrap().is_null());
-    assert_eq!(stored(&key_of(&o)), None);
-    assert_eq!(types(&events), ["initial", "signedOut"]);
-    assert_eq!(requests(&t).await.len(), 1, "logout sent a request");
-    client.dispose();
+    assert_logout_is_local("cashdesk").await;
 }
 
 #[wasm_bindgen_test]

@@ -238,24 +238,10 @@ async fn metadefender_refresh_expiry_ends_the_session() {
 
 #[wasm_bindgen_test]
 async fn metadefender_profile_is_the_stored_user_without_a_request() {
-    let t = tenant();
-    let (client, _, s) = signed_in_to(&t, "metadefender", "").await;
-    let profile = await_js(client.profile()).await.expect("profile");
-    assert_eq!(stringify(&profile), stringify(&get(&s, "user")));
-    assert_eq!(requests(&t).await.len(), 1, "profile sent a request");
-    client.dispose();
+    assert_profile_is_the_stored_user("metadefender").await;
 }
 
 #[wasm_bindgen_test]
 async fn metadefender_logout_is_local() {
-    let t = tenant();
-    let (client, o, _) = signed_in_to(&t, "metadefender", "").await;
-    let (events, _) = listen(&client);
-    microtasks().await;
-    assert!(await_js(client.logout()).await.expect("logout").is_undefined());
-    assert!(client.session().unwrap().is_null());
-    assert_eq!(stored(&key_of(&o)), None);
-    assert_eq!(types(&events), ["initial", "signedOut"]);
-    assert_eq!(requests(&t).await.len(), 1, "logout sent a request");
-    client.dispose();
+    assert_logout_is_local("metadefender").await;
 }

@@ -310,3 +310,28 @@ pub async fn raw_post(url: &str, body: &str) -> (u16, JsValue) {
 pub fn busy_wait_until(until: f64) {
     while now() <= until {}
 }
+
+/// For a back end without a profile call: `profile()` is the stored user, sent nowhere.
+pub async fn assert_profile_is_the_stored_user(backend: &str) {
+    let t = tenant();
+    let (client, _, s) = signed_in_to(&t, backend, "").await;
+    let profile = await_js(client.profile()).await.expect("profile");
+    assert_eq!(stringify(&profile), stringify(&get(&s, "user")));
+    assert_eq!(requests(&t).await.len(), 1, "profile sent a request");
+    client.dispose();
+}
+
+/// For a back end without a logout call: `logout()` is local and clears storage.
+pub async fn assert_logout_is_local(backend: &str) {
+    let t = tenant();
+    let (client, o, s) = signed_in_to(&t, backend, "").await;
+    assert!(stored(&key_of(&o)).is_some_and(|r| r.contains(&token_of(&s))));
+    let (events, _) = listen(&client);
+    microtasks().await;
+    assert!(await_js(client.logout()).await.expect("logout").is_undefined());
+    assert!(client.session().unwrap().is_null());
+    assert_eq!(stored(&key_of(&o)), None);
+    assert_eq!(types(&events), ["initial", "signedOut"]);
+    assert_eq!(requests(&t).await.len(), 1, "logout sent a request");
+    client.dispose();
+}

@@ -19,8 +19,7 @@
 // the default client of its page is shared with browser/default_client.rs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { startEmulator } from "./harness.mjs";
+import { MEMORY_FLAGS, launchBrowser, startEmulator } from "./harness.mjs";
 
 const MiB = 1024 * 1024;
 const CYCLES = 10_000;
@@ -31,16 +30,7 @@ const PAIRS = 10_000;
 let emulator, browser;
 before(async () => {
   emulator = await startEmulator();
-  // harness.launchBrowser()'s flags, plus memory introspection.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--no-first-run", "--disable-quic",
-      "--enable-precise-memory-info", "--js-flags=--expose-gc",
-    ],
-  });
+  browser = await launchBrowser(MEMORY_FLAGS);
 });
 after(async () => {
   await browser?.close();
