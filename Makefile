@@ -34,8 +34,10 @@ demo: pkg emulator
 
 test: test-core test-browser test-e2e test-types test-size
 
+# Unit tests, then a million generated inputs through every core parser.
 test-core: setup
 	cargo test --workspace
+	POS_FUZZ_CASES=500000 cargo test --lib --profile fuzz fuzz
 
 test-browser: pkg emulator
 	bash tests/browser.sh
