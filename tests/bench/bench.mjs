@@ -340,7 +340,7 @@ const signedKb = (n) => `${n >= 0 ? "+" : "−"}${(Math.abs(n) / 1024).toFixed(1
 function table(results) {
   const { size, overhead: o, startup: s, singleFlight: f, memory: m } = results;
   const rows = [["figure", "pos-auth", "peer / baseline", "note"]];
-  rows.push(["size, shipped (gzip -9)", kb(size.ours.gzip), "", "index.js bundled + minified, wasm inlined as base64"]);
+  rows.push(["size, shipped (gzip -9)", kb(size.ours.gzip), "", "index.js bundled + minified, wasm inlined (gzip + base64)"]);
   rows.push(["size, wasm + glue (gzip -9)", kb(size.ours.split.wasmGzip + size.ours.split.glueGzip),
     "", `${kb(size.ours.split.wasmGzip)} .wasm + ${kb(size.ours.split.glueGzip)} minified glue`]);
   for (const p of size.peers) rows.push([`size, ${p.name} ${p.version}`, "", kb(p.gzip), "main class bundled + minified"]);

@@ -9,7 +9,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 export function renderSizeSvg(size) {
   const { ours, peers } = size;
   const bars = [
-    { label: `pos-auth ${ours.version}, as shipped`, note: "wasm inlined as base64", segments: [{ bytes: ours.gzip, cls: "ours" }] },
+    { label: `pos-auth ${ours.version}, as shipped`, note: "wasm inlined (gzip + base64)", segments: [{ bytes: ours.gzip, cls: "ours" }] },
     {
       label: `pos-auth ${ours.version}, .wasm + glue`,
       note: `${kb(ours.split.wasmGzip)} .wasm + ${kb(ours.split.glueGzip)} glue`,
