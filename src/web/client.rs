@@ -499,9 +499,8 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
 /// them before giving up the session.
 async fn adopted_meanwhile(rc: &Shared, generation: u64) -> Option<JsValue> {
     const GRACE_STEPS: u32 = 10;
-    if rc.borrow().channel.is_none() {
-        return None;
-    }
+    // Only a session shared with duplicated tabs can have been rotated elsewhere.
+    rc.borrow().channel.as_ref()?;
     for _ in 0..GRACE_STEPS {
         tabs::sleep(50).await;
         let mut inner = rc.borrow_mut();

@@ -113,7 +113,7 @@ pub async fn auth_fetch(rc: Shared, input: JsValue, init: JsValue) -> Result<JsV
         };
         let Some(original) = template.take() else { break };
         let attempt = if replayable {
-            let copy = original.clone().map_err(|e| e)?;
+            let copy = original.clone()?;
             template = Some(original);
             copy
         } else {
