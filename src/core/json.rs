@@ -135,10 +135,47 @@ impl Json {
         }
     }
 
+    /// Compact JSON text. The buffer is sized up front so it never moves:
+    /// a moved buffer would leave a copy (maybe of a password) in freed memory.
     pub fn to_text(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.max_text_len());
         self.write(&mut out);
         out
+    }
+
+    /// An upper bound of the written length: an escaped char takes at most
+    /// six bytes (`\u001f`), so six per byte of string is always enough.
+    fn max_text_len(&self) -> usize {
+        match self {
+            Json::Null | Json::Bool(_) => 5,
+            Json::Num(n) => n.len(),
+            Json::Str(s) => 2 + 6 * s.len(),
+            Json::Arr(items) => 2 + items.iter().map(|v| 1 + v.max_text_len()).sum::<usize>(),
+            Json::Obj(members) => {
+                2 + members.iter().map(|(k, v)| 4 + 6 * k.len() + v.max_text_len()).sum::<usize>()
+            }
+        }
+    }
+
+    /// Overwrites every string inside with zero bytes (credentials, bodies
+    /// that carried a password) before the memory is freed.
+    pub fn wipe(&mut self) {
+        match self {
+            Json::Str(s) => {
+                // Safety: zero bytes are valid UTF-8, so the String stays valid.
+                unsafe { s.as_bytes_mut() }.fill(0);
+            }
+            Json::Obj(members) => members.iter_mut().for_each(|(_, v)| v.wipe()),
+            Json::Arr(items) => items.iter_mut().for_each(Json::wipe),
+            _ => {}
+        }
+    }
+
+    /// The text of a request body that holds a secret; the value is wiped.
+    pub fn into_secret_text(mut self) -> String {
+        let text = self.to_text();
+        self.wipe();
+        text
     }
 }
 
@@ -493,6 +530,20 @@ mod tests {
             let got = number_value(&text).unwrap();
             assert!((got - want).abs() <= want.abs() * 4e-16, "{text}: {got} != {want}");
         }
+    }
+
+    #[test]
+    fn text_never_outgrows_its_first_buffer() {
+        let v = Json::parse(r#"{"a":["\u0001\u0002","x",1e5,null,true,{"b":"ľ😀"}],"\u0003":false}"#).unwrap();
+        let text = v.to_text();
+        assert!(text.capacity() >= text.len() && text.capacity() == v.max_text_len());
+    }
+
+    #[test]
+    fn wipe_zeroes_every_string() {
+        let mut v = Json::parse(r#"{"password":"hunter2","list":["secret"]}"#).unwrap();
+        v.wipe();
+        assert_eq!(v.str_at("password"), Some("\0\0\0\0\0\0\0"));
     }
 
     #[test]

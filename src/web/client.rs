@@ -585,7 +585,7 @@ pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue>
     check(&rc)?;
     let mut creds = convert::to_json(&credentials);
     let built = backend::login_request(&rc.borrow().cfg, &creds);
-    convert::wipe(&mut creds);
+    creds.wipe();
     let req = built.map_err(|e| convert::error(&e))?;
 
     // Wait for the previous login, then let the next one wait for this.
@@ -604,7 +604,7 @@ pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue>
         // It is read again from the caller's object: wasm memory kept no copy.
         if let Some(mut password) = Reflect::get(&credentials, &"password".into()).ok().and_then(|p| p.as_string()) {
             e.redact(&password);
-            convert::wipe(&mut Json::Str(std::mem::take(&mut password)));
+            Json::Str(std::mem::take(&mut password)).wipe();
         }
         convert::error(&e)
     })

@@ -103,19 +103,6 @@ pub fn code_error(code: Code) -> JsValue {
     error(&AuthError::of(code))
 }
 
-/// Overwrites the secret strings of a credentials object in wasm memory.
-pub fn wipe(v: &mut Json) {
-    match v {
-        Json::Str(s) => {
-            // Safety: zero bytes are valid UTF-8, so the String stays valid.
-            unsafe { s.as_bytes_mut() }.fill(0);
-        }
-        Json::Obj(members) => members.iter_mut().for_each(|(_, v)| wipe(v)),
-        Json::Arr(items) => items.iter_mut().for_each(wipe),
-        _ => {}
-    }
-}
-
 /// The current time on this machine's clock, in ms.
 pub fn now() -> i64 {
     js_sys::Date::now() as i64

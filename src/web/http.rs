@@ -116,7 +116,7 @@ async fn exchange(mut req: HttpRequest, cfg: &Config, controller: &AbortControll
     }
     // The body now lives in JS; wipe the copy here (it may hold a password).
     if let Some(body) = req.body.take() {
-        crate::web::convert::wipe(&mut crate::core::json::Json::Str(body));
+        crate::core::json::Json::Str(body).wipe();
     }
     let sent_at = crate::web::convert::now();
     // Whatever the page's `fetch` does (throw, return a non-promise, resolve

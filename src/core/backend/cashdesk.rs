@@ -15,7 +15,7 @@ pub fn login_request(base_url: &str, credentials: &Json) -> Result<HttpRequest, 
         ("email", Json::opt_str(credentials.str_at("email"))),
         ("password", Json::opt_str(credentials.str_at("password"))),
     ]);
-    Ok(HttpRequest { method: "POST", url: [base_url, "/api/v2/authenticate"].concat(), bearer: None, body: Some(body.to_text()) })
+    Ok(HttpRequest { method: "POST", url: [base_url, "/api/v2/authenticate"].concat(), bearer: None, body: Some(body.into_secret_text()) })
 }
 
 pub fn parse_login(body: &str) -> Result<Grant, AuthError> {

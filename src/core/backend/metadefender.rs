@@ -17,7 +17,7 @@ pub fn login_request(base_url: &str, credentials: &Json) -> Result<HttpRequest, 
         ("userName", Json::opt_str(credentials.str_at("userName"))),
         ("password", Json::opt_str(credentials.str_at("password"))),
     ]);
-    Ok(HttpRequest { method: "POST", url: [base_url, "/api/user/authenticate"].concat(), bearer: None, body: Some(body.to_text()) })
+    Ok(HttpRequest { method: "POST", url: [base_url, "/api/user/authenticate"].concat(), bearer: None, body: Some(body.into_secret_text()) })
 }
 
 pub fn refresh_request(base_url: &str, access_token: &str, refresh_token: &str) -> HttpRequest {

@@ -14,7 +14,7 @@ pub fn login_request(base_url: &str, credentials: &Json) -> Result<HttpRequest, 
         body.push(("Password".to_owned(), field("password")));
     }
     body.push(("DeviceName".to_owned(), field("deviceName")));
-    Ok(HttpRequest { method: "POST", url: [base_url, "/api/auth"].concat(), bearer: None, body: Some(Json::Obj(body).to_text()) })
+    Ok(HttpRequest { method: "POST", url: [base_url, "/api/auth"].concat(), bearer: None, body: Some(Json::Obj(body).into_secret_text()) })
 }
 
 pub fn parse_login(body: &str) -> Result<Grant, AuthError> {
