@@ -14,38 +14,18 @@ use crate::core::machine::{self, On401, Settled};
 use crate::core::schedule::{self, Action, Progress};
 use crate::core::session::Record;
 use crate::web::convert::{self, now};
+use crate::web::events::{self, SharedListeners};
 use crate::web::http::{self, Answer, Inflight};
 use crate::web::storage::Store;
 use crate::web::tabs::{self, Channel, Message};
 use crate::web::timer::Timer;
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 pub type Shared = Rc<RefCell<Inner>>;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = queueMicrotask)]
-    fn queue_microtask(callback: &JsValue);
-}
-
-/// Change listeners; the default client's list outlives the client itself.
-#[derive(Default)]
-pub struct Listeners {
-    next_id: u32,
-    list: Vec<(u32, Function)>,
-}
-
-pub type SharedListeners = Rc<RefCell<Listeners>>;
-
-impl Listeners {
-    pub fn ids_and_functions(&self) -> Vec<(u32, Function)> {
-        self.list.clone()
-    }
-}
 
 pub struct Inner {
     pub cfg: Config,
@@ -253,57 +233,10 @@ pub fn emit(rc: &Shared, kind: &str, error: Option<&AuthError>) {
     let (session, listeners) = {
         let mut inner = rc.borrow_mut();
         let session = if kind == "expired" || kind == "signedOut" { JsValue::NULL } else { inner.session_value() };
-        let listeners: Vec<Function> = inner.listeners.borrow().list.iter().map(|(_, f)| f.clone()).collect();
+        let listeners = inner.listeners.borrow().functions();
         (session, listeners)
     };
-    let event = event(kind, &session, error);
-    for listener in listeners {
-        if let Err(e) = listener.call1(&JsValue::NULL, &event) {
-            convert::report(&e);
-        }
-    }
-}
-
-fn event(kind: &str, session: &JsValue, error: Option<&AuthError>) -> JsValue {
-    let event = Object::new();
-    let _ = Reflect::set(&event, &"type".into(), &kind.into());
-    let _ = Reflect::set(&event, &"session".into(), session);
-    if let Some(e) = error {
-        let _ = Reflect::set(&event, &"error".into(), &convert::error(e));
-    }
-    event.into()
-}
-
-/// Adds a listener and delivers `initial` to it in a microtask, with the
-/// session current at delivery. Returns the unsubscribe function.
-pub fn subscribe(listeners: &SharedListeners, session_of: Rc<dyn Fn() -> JsValue>, listener: Function) -> JsValue {
-    let id = {
-        let mut l = listeners.borrow_mut();
-        l.next_id += 1;
-        let id = l.next_id;
-        l.list.push((id, listener.clone()));
-        id
-    };
-    let weak = Rc::downgrade(listeners);
-    deliver_initial(weak.clone(), id, session_of, listener);
-    Closure::<dyn FnMut()>::new(move || {
-        if let Some(l) = weak.upgrade() {
-            l.borrow_mut().list.retain(|(i, _)| *i != id);
-        }
-    })
-    .into_js_value()
-}
-
-pub fn deliver_initial(listeners: Weak<RefCell<Listeners>>, id: u32, session_of: Rc<dyn Fn() -> JsValue>, listener: Function) {
-    let deliver = Closure::<dyn FnMut(JsValue)>::once_into_js(move |_: JsValue| {
-        let subscribed = listeners.upgrade().is_some_and(|l| l.borrow().list.iter().any(|(i, _)| *i == id));
-        if subscribed {
-            if let Err(e) = listener.call1(&JsValue::NULL, &event("initial", &session_of(), None)) {
-                convert::report(&e);
-            }
-        }
-    });
-    queue_microtask(&deliver);
+    events::dispatch(&listeners, kind, &session, error);
 }
 
 /// Looks at the clock: refreshes, warns or ends the session when due, then
@@ -755,7 +688,7 @@ pub fn on_change(rc: &Shared, listener: JsValue) -> Result<JsValue, JsValue> {
     let session_of: Rc<dyn Fn() -> JsValue> =
         Rc::new(move || weak.upgrade().map_or(JsValue::NULL, |rc| rc.borrow_mut().session_value()));
     let listeners = rc.borrow().listeners.clone();
-    Ok(subscribe(&listeners, session_of, listener))
+    Ok(events::subscribe(&listeners, session_of, listener))
 }
 
 #[wasm_bindgen]

@@ -2,7 +2,8 @@
 //! module-level functions. Listeners added here survive `configure`.
 
 use crate::core::error::Code;
-use crate::web::client::{self, Shared, SharedListeners};
+use crate::web::client::{self, Shared};
+use crate::web::events::{self, SharedListeners};
 use crate::web::convert;
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
@@ -34,7 +35,7 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
     }
     let subscribed: Vec<(u32, Function)> = listeners.borrow().ids_and_functions();
     for (id, f) in subscribed {
-        client::deliver_initial(Rc::downgrade(&listeners), id, Rc::new(default_session), f);
+        events::deliver_initial(Rc::downgrade(&listeners), id, Rc::new(default_session), f);
     }
     Ok(())
 }
@@ -90,5 +91,5 @@ pub fn default_on_change(listener: JsValue) -> Result<JsValue, JsValue> {
         .dyn_into()
         .map_err(|_| convert::error(&crate::core::error::AuthError::invalid("onChange needs a function")))?;
     let listeners = LISTENERS.with(Rc::clone);
-    Ok(client::subscribe(&listeners, Rc::new(default_session), listener))
+    Ok(events::subscribe(&listeners, Rc::new(default_session), listener))
 }

@@ -4,6 +4,7 @@
 mod client;
 mod convert;
 pub mod default_client;
+mod events;
 mod fetch;
 mod http;
 mod storage;
