@@ -45,6 +45,25 @@ pub struct Config {
     pub server_time_zone: String,
 }
 
+impl Config {
+    /// The headers every call to the back end carries besides its own: the
+    /// `headers` option, then CashDesk's `developer-id`.
+    pub fn extra_headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        let developer = self.developer_id.as_deref().map(|id| ("developer-id", id));
+        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).chain(developer)
+    }
+
+    /// `base_url` split into its origin and its path (no trailing slash);
+    /// the URL is already the browser's normalised form.
+    pub fn base_origin_and_path(&self) -> (&str, &str) {
+        let authority_start = self.base_url.find("://").map_or(0, |i| i + 3);
+        match self.base_url[authority_start..].find('/') {
+            Some(i) => self.base_url.split_at(authority_start + i),
+            None => (self.base_url.as_str(), ""),
+        }
+    }
+}
+
 const KNOWN: [&str; 11] = [
     "baseUrl", "backend", "storage", "storageKey", "autoRefresh", "refreshMargin", "timeout",
     "headers", "developerId", "serverTimeZone", "allowInsecureHttp",
@@ -223,6 +242,15 @@ mod tests {
             assert!(e.message.contains(name), "{text} -> {}", e.message);
         }
         assert!(parse(&Json::Null).is_err());
+    }
+
+    #[test]
+    fn extra_headers_and_base_parts() {
+        let c = opts(r#"{"baseUrl":"https://pos.example:8443/t/x/portos/","headers":{"Accept-Language":"sk"},"developerId":"42"}"#).unwrap();
+        assert_eq!(c.extra_headers().collect::<Vec<_>>(), [("Accept-Language", "sk"), ("developer-id", "42")]);
+        assert_eq!(c.base_origin_and_path(), ("https://pos.example:8443", "/t/x/portos"));
+        let root = opts(r#"{"baseUrl":"http://[::1]:3000"}"#).unwrap();
+        assert_eq!(root.base_origin_and_path(), ("http://[::1]:3000", ""));
     }
 
     #[test]

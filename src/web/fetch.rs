@@ -51,13 +51,11 @@ fn new_request(input: &JsValue, init: &JsValue) -> Result<Request, JsValue> {
     Ok(Reflect::construct(&ctor, &js_sys::Array::of2(input, init))?.unchecked_into())
 }
 
-/// Whether `url` is `base` itself or below it, on the same origin.
-fn under_base(url: &str, base: &str) -> bool {
-    let (Ok(u), Ok(b)) = (Url::new(url), Url::new(base)) else { return false };
-    let base_path = b.pathname();
-    let base_path = base_path.trim_end_matches('/');
+/// Whether `url` is the base itself or below it, on the same origin.
+fn under_base(url: &str, (base_origin, base_path): (&str, &str)) -> bool {
+    let Ok(u) = Url::new(url) else { return false };
     let path = u.pathname();
-    u.origin() == b.origin()
+    u.origin() == base_origin
         && (path == base_path || path.strip_prefix(base_path).is_some_and(|rest| rest.starts_with('/')))
 }
 
@@ -77,8 +75,9 @@ fn error(e: AuthError) -> JsValue {
 
 pub async fn auth_fetch(rc: Shared, input: JsValue, init: JsValue) -> Result<JsValue, JsValue> {
     client::check(&rc)?;
-    let base_url = rc.borrow().cfg.base_url.clone();
-    if !target_url(&input).is_some_and(|url| under_base(&url, &base_url)) {
+    let cfg = rc.borrow().cfg.clone();
+    let base = cfg.base_origin_and_path();
+    if !target_url(&input).is_some_and(|url| under_base(&url, base)) {
         return pass_through(&input, &init).await;
     }
     let request = match new_request(&input, &init) {
@@ -87,7 +86,7 @@ pub async fn auth_fetch(rc: Shared, input: JsValue, init: JsValue) -> Result<JsV
         Err(_) => return pass_through(&input, &init).await,
     };
     // Checked again on what will be sent: a `toString` may answer differently twice.
-    if !under_base(&request.url(), &base_url) {
+    if !under_base(&request.url(), base) {
         return call_fetch(global_fetch_request(&request)).await;
     }
     if rc.borrow().record().is_none() {
@@ -102,14 +101,9 @@ pub async fn auth_fetch(rc: Shared, input: JsValue, init: JsValue) -> Result<JsV
     let mut template = Some(request);
     let mut refreshed = false;
     for _ in 0..3 {
-        let (token, extra) = {
+        let token = {
             let inner = rc.borrow();
-            let record = inner.record().ok_or_else(|| error(AuthError::of(Code::SessionExpired)))?;
-            let mut extra = inner.cfg.headers.clone();
-            if let Some(id) = &inner.cfg.developer_id {
-                extra.push(("developer-id".to_owned(), id.clone()));
-            }
-            (record.access_token.clone(), extra)
+            inner.record().ok_or_else(|| error(AuthError::of(Code::SessionExpired)))?.access_token.clone()
         };
         let Some(original) = template.take() else { break };
         let attempt = if replayable {
@@ -120,7 +114,7 @@ pub async fn auth_fetch(rc: Shared, input: JsValue, init: JsValue) -> Result<JsV
             original
         };
         let headers = attempt.headers();
-        for (name, value) in &extra {
+        for (name, value) in cfg.extra_headers() {
             if !headers.has(name).unwrap_or(true) {
                 let _ = headers.set(name, value);
             }

@@ -91,11 +91,8 @@ async fn race(p: &Promise, deadline: &Promise) -> Result<JsValue, JsValue> {
 async fn exchange(mut req: HttpRequest, cfg: &Config, controller: &AbortController, deadline: &Promise) -> Result<Answer, AuthError> {
     let network = |_| AuthError::of(Code::Network);
     let headers = Headers::new().map_err(network)?;
-    for (name, value) in &cfg.headers {
+    for (name, value) in cfg.extra_headers() {
         let _ = headers.set(name, value);
-    }
-    if let Some(id) = &cfg.developer_id {
-        let _ = headers.set("developer-id", id);
     }
     let _ = headers.set("Accept", "application/json");
     if req.body.is_some() {
