@@ -53,6 +53,16 @@ pub fn inside_margin(record: &Record, refresh_margin_ms: i64, now: i64) -> bool 
     record.expires_at.is_some_and(|e| now >= e - margin(record, refresh_margin_ms))
 }
 
+/// Until when the token can go out as it is, with no refresh first and the
+/// session not over; `None`: no time limit is known.
+pub fn fresh_until(record: &Record, refresh_margin_ms: i64) -> Option<i64> {
+    let token_limit = match record.expires_at {
+        Some(e) if record.can_refresh() => Some(e - margin(record, refresh_margin_ms)),
+        other => other,
+    };
+    earliest(token_limit, record.refresh_expires_at)
+}
+
 /// Whether the session has ended by time alone.
 pub fn ended(record: &Record, now: i64) -> bool {
     record.refresh_expires_at.is_some_and(|t| now >= t)
@@ -143,6 +153,28 @@ mod tests {
         assert_eq!(margin(&r, 60_000), 4_000);
         assert!(!inside_margin(&r, 60_000, T0 + 3_999));
         assert!(inside_margin(&r, 60_000, T0 + 4_000));
+    }
+
+    #[test]
+    fn fresh_until_agrees_with_inside_margin_and_ended() {
+        let margin_ms = 60_000;
+        let mut cases = vec![
+            record(Backend::Portos, Some(3_600_000)),
+            record(Backend::Portos, Some(8_000)),
+            record(Backend::Portos, None),
+            record(Backend::CashDesk, Some(3_600_000)),
+            record(Backend::CashDesk, None),
+        ];
+        let mut capped = record(Backend::MetaDefender, Some(3_600_000));
+        capped.refresh_expires_at = Some(T0 + 1_000_000);
+        cases.push(capped);
+        for r in &cases {
+            let until = fresh_until(r, margin_ms);
+            for now in [T0, T0 + 3_999, T0 + 4_000, T0 + 999_999, T0 + 1_000_000, T0 + 3_540_000, T0 + 3_600_000, T0 + 9_000_000] {
+                let usable = !ended(r, now) && !(r.can_refresh() && inside_margin(r, margin_ms, now));
+                assert_eq!(until.is_none_or(|u| now < u), usable, "{:?} at {}", r.backend, now - T0);
+            }
+        }
     }
 
     #[test]

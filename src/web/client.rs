@@ -48,6 +48,8 @@ pub struct Inner {
     self_weak: Weak<RefCell<Inner>>,
     pub inflight: Rc<Inflight>,
     pub disposed: bool,
+    /// What `fetch.js` asks for tokens (see `web::fetch`).
+    pub fetch_gate: JsValue,
 }
 
 /// An authentication client for one POS back end.
@@ -63,12 +65,17 @@ impl Inner {
 
     /// The current `Session` object, or null. A session that cannot refresh
     /// reads as null once past its expiry, before the timer removes it.
-    fn session_value(&mut self) -> JsValue {
+    pub fn session_value(&mut self) -> JsValue {
         let Some(record) = &self.record else { return JsValue::NULL };
         if schedule::ended(record, now()) {
             return JsValue::NULL;
         }
         self.session_js.get_or_insert_with(|| convert::to_js(&record.session_json())).clone()
+    }
+
+    /// Whether the token is inside the refresh margin and can be refreshed.
+    pub fn refresh_due(&self) -> bool {
+        self.record.as_ref().is_some_and(|r| r.can_refresh() && schedule::inside_margin(r, self.cfg.refresh_margin_ms, now()))
     }
 
     /// Replaces the session and commits it to storage.
@@ -83,6 +90,20 @@ impl Inner {
         self.record = record;
         self.session_js = None;
         self.sync_channel();
+        self.publish_to_fetch();
+    }
+
+    /// Hands `fetch.js` the session and how long its token is good for, so a
+    /// request with a fresh token needs no call into wasm.
+    fn publish_to_fetch(&mut self) {
+        let (session, until) = match &self.record {
+            Some(r) if !self.disposed => {
+                let until = schedule::fresh_until(r, self.cfg.refresh_margin_ms).map_or(f64::INFINITY, |t| t as f64);
+                (self.session_value(), until)
+            }
+            _ => (JsValue::NULL, 0.0),
+        };
+        crate::web::fetch::publish(&self.fetch_gate, &session, until);
     }
 
     /// `${storageKey}:${id}`: the channel and lock of the current session.
@@ -175,7 +196,11 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
         self_weak: self_weak.clone(),
         inflight: Rc::new(Inflight::default()),
         disposed: false,
+        fetch_gate: JsValue::UNDEFINED,
     }));
+    let gate = crate::web::fetch::gate_for(&rc);
+    rc.borrow_mut().fetch_gate = gate;
+    rc.borrow_mut().publish_to_fetch();
     let weak = Rc::downgrade(&rc);
     let timer = Timer::new(Closure::new(move || {
         if let Some(rc) = weak.upgrade() {
@@ -484,12 +509,7 @@ pub async fn after_401(rc: &Shared, sent_token: &str, refreshed: &mut bool, ende
 
 /// Awaits a shared refresh; `Err` only when it ended the session.
 pub async fn refresh_if_needed(rc: &Shared) -> Result<(), AuthError> {
-    let due = {
-        let inner = rc.borrow();
-        inner.record.as_ref().is_some_and(|r| {
-            r.can_refresh() && schedule::inside_margin(r, inner.cfg.refresh_margin_ms, now())
-        })
-    };
+    let due = rc.borrow().refresh_due();
     if due {
         let _ = JsFuture::from(refresh_shared(rc, false)).await;
         if rc.borrow().record.is_none() {
@@ -672,6 +692,7 @@ pub fn dispose(rc: &Shared) {
     // (default-client) list lives on for the next client.
     inner.listeners = Rc::default();
     inner.refresh_flight = None;
+    inner.publish_to_fetch();
 }
 
 pub fn session(rc: &Shared) -> Result<JsValue, JsValue> {
@@ -726,7 +747,7 @@ impl AuthClient {
 
     /// `fetch` that adds the bearer token to requests under `baseUrl`.
     pub fn fetch(&self, input: JsValue, init: JsValue) -> Promise {
-        future_to_promise(crate::web::fetch::auth_fetch(self.inner.clone(), input, init))
+        crate::web::fetch::auth_fetch(&self.inner, &input, &init)
     }
 
     /// Subscribes to session changes; returns the unsubscribe function.

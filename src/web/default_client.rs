@@ -81,7 +81,10 @@ pub fn default_session_fn() -> Result<JsValue, JsValue> {
 
 #[wasm_bindgen(js_name = authFetch)]
 pub fn default_auth_fetch(input: JsValue, init: JsValue) -> Promise {
-    with_default(|c| crate::web::fetch::auth_fetch(c, input, init))
+    match current() {
+        Ok(c) => crate::web::fetch::auth_fetch(&c, &input, &init),
+        Err(e) => rejecting(e),
+    }
 }
 
 #[wasm_bindgen(js_name = onChange)]

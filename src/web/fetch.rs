@@ -1,142 +1,125 @@
 //! `client.fetch` / `authFetch`: the global `fetch`, plus the bearer token
 //! on requests under `baseUrl` and one refresh-and-retry on a 401. Requests
 //! elsewhere go to the global `fetch` untouched: the token never leaves.
+//!
+//! The request plumbing is `fetch.js`; this side answers its three questions
+//! (which token now, which token after a refresh, what a 401 means), so a
+//! call with a fresh token never waits on wasm.
 
 use crate::core::error::{AuthError, Code};
-use crate::web::client::{self, after_401, refresh_if_needed, After401, Shared};
+use crate::web::client::{self, after_401, refresh_if_needed, After401, Inner, Shared};
 use crate::web::convert;
-use js_sys::{Promise, Reflect};
+use js_sys::{Array, Promise};
+use std::cell::RefCell;
+use std::rc::Weak;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{ReadableStream, Request, Response, Url};
+use wasm_bindgen_futures::future_to_promise;
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/web/fetch.js")]
 extern "C" {
-    // `catch`: a page's own `fetch` wrapper may throw instead of rejecting.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(input: &JsValue, init: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch_request(request: &Request) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = String)]
-    fn js_string(v: &JsValue) -> Result<String, JsValue>;
+    #[wasm_bindgen(js_name = makeGate)]
+    fn make_gate(rust: FetchGate, origin: &str, path: &str, headers: Array) -> JsValue;
+    /// Tells `fetch.js` the session whose token may go out as it is until `until`.
+    pub fn publish(gate: &JsValue, session: &JsValue, until: f64);
+    #[wasm_bindgen(js_name = authFetch)]
+    fn js_auth_fetch(gate: &JsValue, input: &JsValue, init: &JsValue) -> Promise;
 }
 
-/// Calls the global `fetch` and awaits it as a promise, whatever it returned.
-async fn call_fetch(result: Result<JsValue, JsValue>) -> Result<JsValue, JsValue> {
-    JsFuture::from(Promise::resolve(&result?)).await
+/// The gate `fetch.js` asks, made once per client.
+pub fn gate_for(client: &Shared) -> JsValue {
+    let inner = client.borrow();
+    let (origin, path) = inner.cfg.base_origin_and_path();
+    let headers = inner
+        .cfg
+        .extra_headers()
+        .map(|(name, value)| JsValue::from(Array::of2(&name.into(), &value.into())))
+        .collect::<Array>();
+    make_gate(FetchGate { client: std::rc::Rc::downgrade(client) }, origin, path, headers)
 }
 
-/// The absolute URL a fetch of `input` would go to, read without touching a
-/// `Request`'s body (building a new Request from it would use the body up).
-fn target_url(input: &JsValue) -> Option<String> {
-    if let Some(request) = input.dyn_ref::<Request>() {
-        return Some(request.url());
-    }
-    let text = js_string(input).ok()?;
-    // Relative URLs resolve against the page, as fetch resolves them.
-    let base = Reflect::get(&js_sys::global(), &"location".into())
-        .and_then(|l| Reflect::get(&l, &"href".into()))
-        .ok()
-        .and_then(|h| h.as_string());
-    let url = match base {
-        Some(base) => Url::new_with_base(&text, &base),
-        None => Url::new(&text),
-    };
-    url.ok().map(|u| u.href())
+pub fn auth_fetch(client: &Shared, input: &JsValue, init: &JsValue) -> Promise {
+    let gate = client.borrow().fetch_gate.clone();
+    js_auth_fetch(&gate, input, init)
 }
 
-/// `new Request(input, init)`, which throws on what `fetch` would reject.
-fn new_request(input: &JsValue, init: &JsValue) -> Result<Request, JsValue> {
-    let ctor: js_sys::Function = Reflect::get(&js_sys::global(), &"Request".into())?.dyn_into()?;
-    Ok(Reflect::construct(&ctor, &js_sys::Array::of2(input, init))?.unchecked_into())
-}
-
-/// Whether `url` is the base itself or below it, on the same origin.
-fn under_base(url: &str, (base_origin, base_path): (&str, &str)) -> bool {
-    let Ok(u) = Url::new(url) else { return false };
-    let path = u.pathname();
-    u.origin() == base_origin
-        && (path == base_path || path.strip_prefix(base_path).is_some_and(|rest| rest.starts_with('/')))
-}
-
-/// A body that can be sent twice: anything but a stream.
-fn replayable(init: &JsValue) -> bool {
-    let body = Reflect::get(init, &"body".into()).unwrap_or(JsValue::UNDEFINED);
-    !body.is_instance_of::<ReadableStream>()
-}
-
-async fn pass_through(input: &JsValue, init: &JsValue) -> Result<JsValue, JsValue> {
-    call_fetch(global_fetch(input, init)).await
+/// The Rust side of one client's `fetch`. It holds the client weakly: the
+/// client holds the gate.
+#[wasm_bindgen]
+pub struct FetchGate {
+    client: Weak<RefCell<Inner>>,
 }
 
 fn error(e: AuthError) -> JsValue {
     convert::error(&e)
 }
 
-pub async fn auth_fetch(rc: Shared, input: JsValue, init: JsValue) -> Result<JsValue, JsValue> {
-    client::check(&rc)?;
-    let cfg = rc.borrow().cfg.clone();
-    let base = cfg.base_origin_and_path();
-    if !target_url(&input).is_some_and(|url| under_base(&url, base)) {
-        return pass_through(&input, &init).await;
+impl FetchGate {
+    fn client(&self) -> Result<Shared, JsValue> {
+        let rc = self.client.upgrade().ok_or_else(|| convert::code_error(Code::Disposed))?;
+        client::check(&rc)?;
+        Ok(rc)
     }
-    let request = match new_request(&input, &init) {
-        Ok(r) => r,
-        // Let the global fetch reject the way it does.
-        Err(_) => return pass_through(&input, &init).await,
-    };
-    // Checked again on what will be sent: a `toString` may answer differently twice.
-    if !under_base(&request.url(), base) {
-        return call_fetch(global_fetch_request(&request)).await;
-    }
-    if rc.borrow().record().is_none() {
-        return Err(error(AuthError::of(Code::NoSession)));
-    }
-    if request.headers().has("authorization").unwrap_or(false) {
-        return pass_through(&input, &init).await;
-    }
-    let replayable = init.is_undefined() || init.is_null() || replayable(&init);
-    refresh_if_needed(&rc).await.map_err(error)?;
+}
 
-    let mut template = Some(request);
-    let mut refreshed = false;
-    for _ in 0..3 {
-        let token = {
-            let inner = rc.borrow();
-            inner.record().ok_or_else(|| error(AuthError::of(Code::SessionExpired)))?.access_token.clone()
-        };
-        let Some(original) = template.take() else { break };
-        let attempt = if replayable {
-            let copy = original.clone()?;
-            template = Some(original);
-            copy
-        } else {
-            original
-        };
-        let headers = attempt.headers();
-        for (name, value) in cfg.extra_headers() {
-            if !headers.has(name).unwrap_or(true) {
-                let _ = headers.set(name, value);
-            }
-        }
-        let _ = headers.set("Authorization", &["Bearer ", &token].concat());
-        let answer = call_fetch(global_fetch_request(&attempt)).await?;
-        // A page's wrapper may resolve with anything: hand it back as the global fetch would.
-        let Some(response) = answer.dyn_ref::<Response>().cloned() else { return Ok(answer) };
-        if response.status() != 401 {
-            return Ok(response.into());
-        }
-        let ended = AuthError::of(Code::SessionExpired);
-        match after_401(&rc, &token, &mut refreshed, &ended).await {
-            After401::Retry => {}
-            After401::Ended => return Ok(response.into()),
-            // A refresh that ended the session rejects; one that failed otherwise leaves the 401.
-            After401::RefreshFailed(e) if rc.borrow().record().is_none() => return Err(e),
-            After401::RefreshFailed(_) => return Ok(response.into()),
-        }
-        if template.is_none() {
-            return Ok(response.into());
-        }
+#[wasm_bindgen]
+impl FetchGate {
+    /// The `Session` whose token can go out as it is; `null` when a refresh is
+    /// due first (or the token ran out); `undefined` with no session.
+    /// Throws `disposed`.
+    pub fn token(&self) -> Result<JsValue, JsValue> {
+        let rc = self.client()?;
+        let mut inner = rc.borrow_mut();
+        Ok(match inner.record() {
+            None => JsValue::UNDEFINED,
+            Some(_) if inner.refresh_due() => JsValue::NULL,
+            Some(_) => inner.session_value(),
+        })
     }
-    Err(error(AuthError::of(Code::SessionExpired)))
+
+    /// Refreshes first if the token is inside the margin, then resolves to
+    /// the token to send. Rejects `no_session`, or `session_expired` when that
+    /// refresh ended the session; a refresh that failed otherwise leaves the
+    /// current token.
+    pub fn ready(&self) -> Promise {
+        let client = self.client();
+        future_to_promise(async move {
+            let rc = client?;
+            if rc.borrow().record().is_none() {
+                return Err(error(AuthError::of(Code::NoSession)));
+            }
+            refresh_if_needed(&rc).await.map_err(error)?;
+            current_token(&rc)
+        })
+    }
+
+    /// After a 401 to `token`: resolves to `[token, refreshed]` to retry
+    /// with, or `null` when the 401 stands; rejects when the refresh it
+    /// needed ended the session.
+    #[wasm_bindgen(js_name = after401)]
+    pub fn after_401(&self, token: String, refreshed: bool) -> Promise {
+        let client = self.client();
+        future_to_promise(async move {
+            let rc = client?;
+            let mut refreshed = refreshed;
+            match after_401(&rc, &token, &mut refreshed, &AuthError::of(Code::SessionExpired)).await {
+                After401::Retry => Ok(Array::of2(&current_token(&rc)?, &refreshed.into()).into()),
+                After401::Ended => Ok(JsValue::NULL),
+                // A refresh that ended the session rejects; one that failed otherwise leaves the 401.
+                After401::RefreshFailed(e) if rc.borrow().record().is_none() => Err(e),
+                After401::RefreshFailed(_) => Ok(JsValue::NULL),
+            }
+        })
+    }
+
+    /// The error for a request that kept getting 401 with ever new tokens.
+    #[wasm_bindgen(js_name = gaveUp)]
+    pub fn gave_up(&self) -> JsValue {
+        error(AuthError::of(Code::SessionExpired))
+    }
+}
+
+fn current_token(rc: &Shared) -> Result<JsValue, JsValue> {
+    let inner = rc.borrow();
+    let record = inner.record().ok_or_else(|| error(AuthError::of(Code::SessionExpired)))?;
+    Ok(JsValue::from_str(&record.access_token))
 }

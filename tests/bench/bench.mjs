@@ -13,7 +13,8 @@
 // It reports; it never fails on speed. Needs `make pkg` and the emulator binary
 // (the Makefile target builds both). Environment: POS_EMULATOR_BIN, POS_PKG_DIR,
 // CHROMIUM (default /usr/bin/chromium; a browser is never downloaded),
-// BENCH_QUICK=1 (a fraction of every count, for trying the script out).
+// BENCH_QUICK=1 (a fraction of every count, for trying the script out),
+// BENCH_ONLY=overhead (that figure alone, printed as JSON; nothing written).
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -25,7 +26,8 @@ import { renderSizeSvg } from "./svg.mjs";
 const quick = process.env.BENCH_QUICK === "1";
 const N = {
   overheadRequests: quick ? 200 : 1000, // per side
-  overheadBlock: 50,
+  overheadBlock: 10,
+  stubbedCalls: quick ? 1000 : 5000, // per side and round, 5 rounds
   startupPages: quick ? 6 : 30, // per library
   concurrent: 1000,
   memoryCycles: quick ? 1000 : 10_000,
@@ -106,7 +108,7 @@ async function overhead(browser, url) {
   await control(url, tenant, "POST", "reset");
   await control(url, tenant, "POST", "config", { tokenLifetime: 3600 });
   const page = await freshPage(browser, url, undefined, { isolated: true });
-  const r = await page.evaluate(async ({ base, user, n, block }) => {
+  const r = await page.evaluate(async ({ base, user, n, block, stubbedCalls }) => {
     const { AuthClient } = await import("/pkg/index.js");
     const client = new AuthClient({ baseUrl: base, storage: "memory", autoRefresh: false });
     await client.login(user);
@@ -135,9 +137,25 @@ async function overhead(browser, url) {
       // alternate which side goes first, so neither always follows the other
       for (const kind of b % 2 ? ["client", "raw"] : ["raw", "client"]) await run(kind, times[kind]);
     }
+    // What the wrapper itself costs, without the network's noise: the same
+    // calls with the global fetch answering at once (µs per call).
+    const realFetch = globalThis.fetch;
+    const answer = new Response("");
+    globalThis.fetch = () => Promise.resolve(answer);
+    const perCall = async (kind) => {
+      const t0 = performance.now();
+      for (let i = 0; i < stubbedCalls; i++) await sides[kind]();
+      return ((performance.now() - t0) / stubbedCalls) * 1000;
+    };
+    const stubbed = { raw: [], client: [] };
+    for (let round = 0; round < 5; round++) {
+      stubbed.raw.push(await perCall("raw"));
+      stubbed.client.push(await perCall("client"));
+    }
+    globalThis.fetch = realFetch;
     client.dispose();
-    return { times, failed };
-  }, { base: `${url}/t/${tenant}/portos`, user: USER, n: N.overheadRequests, block: N.overheadBlock });
+    return { times, failed, stubbed };
+  }, { base: `${url}/t/${tenant}/portos`, user: USER, n: N.overheadRequests, block: N.overheadBlock, stubbedCalls: N.stubbedCalls });
   await page.close();
   const raw = median(r.times.raw);
   const wrapped = median(r.times.client);
@@ -152,6 +170,12 @@ async function overhead(browser, url) {
     rawP90Ms: round(quantile(r.times.raw, 0.9)),
     clientP90Ms: round(quantile(r.times.client, 0.9)),
     failedRequests: r.failed,
+    stubbed: {
+      callsPerRound: N.stubbedCalls,
+      rounds: 5,
+      rawMedianUs: round(median(r.stubbed.raw), 2),
+      clientMedianUs: round(median(r.stubbed.client), 2),
+    },
   };
 }
 
@@ -346,6 +370,8 @@ function table(results) {
   for (const p of size.peers) rows.push([`size, ${p.name} ${p.version}`, "", kb(p.gzip), "main class bundled + minified"]);
   rows.push(["request overhead, median per request", `${o.clientMedianMs.toFixed(3)} ms`, `${o.rawMedianMs.toFixed(3)} ms raw fetch`,
     `ratio ${o.ratio.toFixed(3)}, ${o.addedMedianMs >= 0 ? "+" : ""}${o.addedMedianMs.toFixed(3)} ms (${o.requests} each, blocks of ${o.blockSize})`]);
+  rows.push(["wrapper cost, fetch stubbed", `${o.stubbed.clientMedianUs.toFixed(1)} µs`, `${o.stubbed.rawMedianUs.toFixed(1)} µs raw fetch`,
+    `per call, median of ${o.stubbed.rounds} rounds of ${o.stubbed.callsPerRound}`]);
   rows.push(["start-up, import() → restored session", `${s.oursMedianMs.toFixed(1)} ms`, `${s.oidcMedianMs.toFixed(1)} ms oidc-client-ts`,
     `median of ${s.pages} fresh pages each`]);
   rows.push(["single flight, refresh requests", String(f.refreshRequests), "", `${f.concurrent} concurrent client.fetch inside the margin`]);
@@ -369,6 +395,15 @@ async function main() {
 
   const emulator = await startEmulator();
   const browser = await launchBrowser(MEMORY_FLAGS);
+  if (process.env.BENCH_ONLY === "overhead") {
+    try {
+      console.log(JSON.stringify(await overhead(browser, emulator.url), null, 2));
+    } finally {
+      await browser.close();
+      emulator.stop();
+    }
+    return;
+  }
   let results;
   try {
     log("request overhead");
