@@ -1,6 +1,8 @@
 //! `AuthError`: every failure the module reports, and how a server's error
 //! body becomes one.
 
+use crate::prelude::*;
+
 use super::json::{obj, Json};
 
 /// The error codes of API.md.

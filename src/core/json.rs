@@ -6,6 +6,8 @@
 //! tested natively. Numbers keep their source text, so a value read from a
 //! server is written back byte for byte in `user.raw`.
 
+use crate::prelude::*;
+
 /// A parsed JSON value. Object members keep their order; duplicate keys are
 /// kept as they came and [`Json::get`] answers with the first.
 #[derive(Clone, PartialEq, Debug)]
@@ -81,7 +83,7 @@ impl Json {
     /// An integral number that fits an `i64` (fractions are refused).
     pub fn as_i64(&self) -> Option<i64> {
         let f = self.as_f64()?;
-        (f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15).then_some(f as i64)
+        crate::core::float::is_safe_integer(f).then_some(f as i64)
     }
 
     pub fn is_null(&self) -> bool {
@@ -245,8 +247,9 @@ fn decimal_value(body: &str) -> Option<f64> {
     }
     let m = mantissa as f64;
     let scale = scale.clamp(-400, 400) as i32;
+    let pow10 = |n: i32| crate::core::float::pow10(n.unsigned_abs());
     // Dividing by an exact power of ten rounds once, where multiplying by its inexact inverse would round twice.
-    Some(if scale < 0 { m / 10f64.powi(-scale) } else { m * 10f64.powi(scale) })
+    Some(if scale < 0 { m / pow10(scale) } else { m * pow10(scale) })
 }
 
 /// Builds an object from `(key, value)` pairs.
@@ -385,7 +388,7 @@ impl Parser<'_> {
                 return None;
             }
         }
-        let text = std::str::from_utf8(self.s.get(start..self.i)?).ok()?;
+        let text = ::core::str::from_utf8(self.s.get(start..self.i)?).ok()?;
         Some(Json::Num(text.to_owned()))
     }
 

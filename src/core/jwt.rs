@@ -1,6 +1,8 @@
 //! Reads the claims of a JWT. It never verifies a signature: the client is
 //! not the audience of the token, it only needs to know when it expires.
 
+use crate::prelude::*;
+
 use super::json::Json;
 
 /// The time claims of a token, in seconds since the epoch on the server's clock.
@@ -20,7 +22,7 @@ pub fn claims(token: &str) -> Option<Claims> {
         return None;
     }
     let bytes = base64url_decode(payload)?;
-    let json = Json::parse(std::str::from_utf8(&bytes).ok()?)?;
+    let json = Json::parse(::core::str::from_utf8(&bytes).ok()?)?;
     if !matches!(json, Json::Obj(_)) {
         return None;
     }

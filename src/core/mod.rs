@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod error;
+pub mod float;
 #[cfg(test)]
 mod fuzz;
 pub mod json;

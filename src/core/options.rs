@@ -1,5 +1,7 @@
 //! `AuthOptions`: validation with messages that name the option, and defaults.
 
+use crate::prelude::*;
+
 use super::error::AuthError;
 use super::json::Json;
 
@@ -123,7 +125,7 @@ pub fn parse(options: &Json) -> Result<Config, AuthError> {
         storage_key: string("storageKey")?.unwrap_or_else(|| "pos-auth".to_owned()),
         auto_refresh: boolean("autoRefresh", true)?,
         refresh_margin_ms: (number("refreshMargin", 60.0, false)? * 1000.0).min(1e15) as i64,
-        timeout_ms: (number("timeout", 10_000.0, true)?.ceil() as i64).min(MAX_TIMER_MS),
+        timeout_ms: crate::core::float::ceil(number("timeout", 10_000.0, true)?).min(MAX_TIMER_MS),
         headers: headers(get("headers"))?,
         developer_id: string("developerId")?,
         server_time_zone: string("serverTimeZone")?.unwrap_or_else(|| "Europe/Kyiv".to_owned()),

@@ -1,7 +1,10 @@
 //! The session: what a login or refresh grants, the record kept in storage,
 //! and the `Session` object JavaScript sees.
 
+use crate::prelude::*;
+
 use super::json::{obj, Json};
+use super::float;
 use super::jwt;
 use super::options::Backend;
 use super::time;
@@ -53,8 +56,8 @@ pub struct Record {
 }
 
 /// Tokens never appear in logs, even in a debug print.
-impl std::fmt::Debug for Record {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for Record {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("Record")
             .field("backend", &self.backend)
             .field("id", &self.id)
@@ -66,8 +69,8 @@ impl std::fmt::Debug for Record {
     }
 }
 
-impl std::fmt::Debug for Grant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for Grant {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("Grant").field("access_token", &"<redacted>").finish_non_exhaustive()
     }
 }
@@ -79,9 +82,9 @@ const VERSION: i64 = 1;
 /// skew comes from `iat`, else from the `Date` header.
 fn expiry_and_skew(grant: &Grant, ex: Exchange) -> (Option<i64>, i64) {
     let claims = jwt::claims(&grant.access_token).unwrap_or_default();
-    let server_now = claims.iat.map(|s| (s * 1000.0).round() as i64).or(ex.server_date);
+    let server_now = claims.iat.map(|s| float::round(s * 1000.0)).or(ex.server_date);
     let skew = server_now.map_or(0, |now| time::skew(now, ex.sent_at, ex.received_at));
-    let expires = claims.exp.map(|s| (s * 1000.0).round() as i64).or(grant.expires_field);
+    let expires = claims.exp.map(|s| float::round(s * 1000.0)).or(grant.expires_field);
     (expires, skew)
 }
 

@@ -6,6 +6,8 @@
 //! in while a request is in flight. No borrow is held across an `.await` or
 //! while a listener runs (listeners call back in).
 
+use crate::prelude::*;
+
 use crate::core::backend::{self, HttpRequest};
 use crate::core::error::{self, AuthError, Call, Code};
 use crate::core::json::Json;
@@ -20,8 +22,8 @@ use crate::web::storage::Store;
 use crate::web::tabs::{self, Channel, Message};
 use crate::web::timer::Timer;
 use js_sys::{Function, Promise, Reflect};
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use ::core::cell::RefCell;
+use alloc::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -557,7 +559,7 @@ pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue>
         // It is read again from the caller's object: wasm memory kept no copy.
         if let Some(mut password) = Reflect::get(&credentials, &"password".into()).ok().and_then(|p| p.as_string()) {
             e.redact(&password);
-            Json::Str(std::mem::take(&mut password)).wipe();
+            Json::Str(::core::mem::take(&mut password)).wipe();
         }
         convert::error(&e)
     })

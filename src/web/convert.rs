@@ -1,6 +1,8 @@
 //! Values across the JavaScript boundary: JS objects in as core JSON, core
 //! JSON out through `JSON.parse`, and core errors as the JS `AuthError`.
 
+use crate::prelude::*;
+
 use crate::core::error::{AuthError, Code};
 use crate::core::json::Json;
 use js_sys::{Array, Object, Reflect, JSON};

@@ -1,19 +1,25 @@
 //! The default client, for pages that need one session: `configure` and the
 //! module-level functions. Listeners added here survive `configure`.
 
+use crate::prelude::*;
+
 use crate::core::error::Code;
 use crate::web::client::{self, Shared};
 use crate::web::events::{self, SharedListeners};
 use crate::web::convert;
 use js_sys::{Function, Promise};
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::web::runtime::PageLocal;
+use ::core::cell::{OnceCell, RefCell};
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-thread_local! {
-    static DEFAULT: RefCell<Option<Shared>> = const { RefCell::new(None) };
-    static LISTENERS: SharedListeners = Rc::default();
+static DEFAULT: PageLocal<RefCell<Option<Shared>>> = PageLocal::new(RefCell::new(None));
+/// The module-level listeners, kept across `configure`.
+static LISTENERS: PageLocal<OnceCell<SharedListeners>> = PageLocal::new(OnceCell::new());
+
+fn listeners() -> SharedListeners {
+    LISTENERS.with(|l| l.get_or_init(Rc::default).clone())
 }
 
 fn current() -> Result<Shared, JsValue> {
@@ -28,7 +34,7 @@ fn rejecting(e: JsValue) -> Promise {
 /// module-level listeners receive a new `initial` event.
 #[wasm_bindgen]
 pub fn configure(options: JsValue) -> Result<(), JsValue> {
-    let listeners = LISTENERS.with(Rc::clone);
+    let listeners = listeners();
     let fresh = client::create(&options, listeners.clone())?;
     if let Some(old) = DEFAULT.with(|d| d.borrow_mut().replace(fresh)) {
         client::dispose(&old);
@@ -46,7 +52,7 @@ fn default_session() -> JsValue {
 
 fn with_default<F>(f: impl FnOnce(Shared) -> F) -> Promise
 where
-    F: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+    F: ::core::future::Future<Output = Result<JsValue, JsValue>> + 'static,
 {
     match current() {
         Ok(inner) => future_to_promise(f(inner)),
@@ -93,6 +99,6 @@ pub fn default_on_change(listener: JsValue) -> Result<JsValue, JsValue> {
     let listener: Function = listener
         .dyn_into()
         .map_err(|_| convert::error(&crate::core::error::AuthError::invalid("onChange needs a function")))?;
-    let listeners = LISTENERS.with(Rc::clone);
+    let listeners = listeners();
     Ok(events::subscribe(&listeners, Rc::new(default_session), listener))
 }

@@ -1,11 +1,13 @@
 //! Change listeners and the events they receive. Listeners are called with
 //! no borrow of the client held: they may call back into it.
 
+use crate::prelude::*;
+
 use crate::core::error::AuthError;
 use crate::web::convert;
 use js_sys::{Function, Object, Reflect};
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use ::core::cell::RefCell;
+use alloc::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

@@ -6,12 +6,14 @@
 //! (which token now, which token after a refresh, what a 401 means), so a
 //! call with a fresh token never waits on wasm.
 
+use crate::prelude::*;
+
 use crate::core::error::{AuthError, Code};
 use crate::web::client::{self, after_401, refresh_if_needed, After401, Inner, Shared};
 use crate::web::convert;
 use js_sys::{Array, Promise};
-use std::cell::RefCell;
-use std::rc::Weak;
+use ::core::cell::RefCell;
+use alloc::rc::Weak;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -34,7 +36,7 @@ pub fn gate_for(client: &Shared) -> JsValue {
         .extra_headers()
         .map(|(name, value)| JsValue::from(Array::of2(&name.into(), &value.into())))
         .collect::<Array>();
-    make_gate(FetchGate { client: std::rc::Rc::downgrade(client) }, origin, path, headers)
+    make_gate(FetchGate { client: alloc::rc::Rc::downgrade(client) }, origin, path, headers)
 }
 
 pub fn auth_fetch(client: &Shared, input: &JsValue, init: &JsValue) -> Promise {

@@ -1,14 +1,16 @@
 //! The module's own requests (login, profile, refresh, logout): fetch with
 //! a timeout, no cookies, no cache, no redirects, and a 1 MiB body cap.
 
+use crate::prelude::*;
+
 use crate::core::backend::HttpRequest;
 use crate::core::error::{AuthError, Code};
 use crate::core::options::Config;
 use crate::core::session::Exchange;
 use crate::core::time;
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use ::core::cell::{Cell, RefCell};
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response};

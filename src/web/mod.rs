@@ -7,6 +7,7 @@ pub mod default_client;
 mod events;
 mod fetch;
 mod http;
+mod runtime;
 mod storage;
 mod tabs;
 mod timer;

@@ -1,13 +1,14 @@
 //! The session record in `sessionStorage`, or in this page only. Storage
 //! that is disabled, missing or full degrades to memory with one warning.
 
-use std::cell::Cell;
+use crate::prelude::*;
+
+use ::core::cell::Cell;
+use crate::web::runtime::PageLocal;
 use web_sys::Storage;
 
-thread_local! {
-    /// The page is warned once, however many clients it makes.
-    static WARNED: Cell<bool> = const { Cell::new(false) };
-}
+/// The page is warned once, however many clients it makes.
+static WARNED: PageLocal<Cell<bool>> = PageLocal::new(Cell::new(false));
 
 pub struct Store {
     key: String,

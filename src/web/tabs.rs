@@ -3,6 +3,8 @@
 //! would be logged out. Tabs holding the same session id talk over a
 //! `BroadcastChannel` and take turns refreshing under a Web Lock.
 
+use crate::prelude::*;
+
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;

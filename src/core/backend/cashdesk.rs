@@ -3,6 +3,8 @@
 //! wall-clock time of the server (`serverTimeZone`). No refresh, profile or
 //! logout call: a token lasts one shift.
 
+use crate::prelude::*;
+
 use super::{bad_body, check_credentials, object, HttpRequest};
 use crate::core::error::AuthError;
 use crate::core::json::{obj, Json};

@@ -3,6 +3,8 @@
 //! fractional digits, `responseKey` / `responseMessage` errors. No profile or
 //! logout call: the login answer is the user.
 
+use crate::prelude::*;
+
 use super::{bad_body, check_credentials, object, token_field, HttpRequest};
 use crate::core::error::AuthError;
 use crate::core::json::{obj, Json};

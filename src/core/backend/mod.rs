@@ -1,6 +1,8 @@
 //! The three dialects behind one interface: what to send, and how to read
 //! what comes back.
 
+use crate::prelude::*;
+
 pub mod cashdesk;
 pub mod metadefender;
 pub mod portos;
@@ -22,8 +24,8 @@ pub struct HttpRequest {
 }
 
 /// Bodies can hold a password or a refresh token: never print them.
-impl std::fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("HttpRequest").field("method", &self.method).field("url", &self.url).finish_non_exhaustive()
     }
 }

@@ -1,6 +1,8 @@
 //! PORTOS: `POST/GET/DELETE /api/auth`, `POST /api/auth/refresh`, JWT
 //! expiry only (the login answer has no expiry field), ProblemDetails errors.
 
+use crate::prelude::*;
+
 use super::{bad_body, check_credentials, object, token_field, HttpRequest};
 use crate::core::error::AuthError;
 use crate::core::json::{obj, Json};
