@@ -17,7 +17,7 @@ use crate::core::schedule::{self, Action, Progress};
 use crate::core::session::Record;
 use crate::web::convert::{self, now};
 use crate::web::events::{self, SharedListeners};
-use crate::web::http::{self, Answer, Inflight};
+use crate::web::http::{self, Answer};
 use crate::web::storage::Store;
 use crate::web::tabs::{self, Channel, Message};
 use crate::web::timer::Timer;
@@ -48,7 +48,8 @@ pub struct Inner {
     /// The channel to duplicated tabs holding the same session.
     channel: Option<Channel>,
     self_weak: Weak<RefCell<Inner>>,
-    pub inflight: Rc<Inflight>,
+    /// This client's requests in flight (see `http.js`).
+    inflight: JsValue,
     pub disposed: bool,
     /// What `fetch.js` asks for tokens (see `web::fetch`).
     pub fetch_gate: JsValue,
@@ -196,7 +197,7 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
         timer: None,
         channel: None,
         self_weak: self_weak.clone(),
-        inflight: Rc::new(Inflight::default()),
+        inflight: http::make_inflight(),
         disposed: false,
         fetch_gate: JsValue::UNDEFINED,
     }));
@@ -689,7 +690,7 @@ pub fn dispose(rc: &Shared) {
     inner.disposed = true;
     inner.timer = None;
     inner.channel = None;
-    inner.inflight.abort_all();
+    http::abort_all(&inner.inflight);
     // Drop this client's hold on the listeners without an event; a shared
     // (default-client) list lives on for the next client.
     inner.listeners = Rc::default();
