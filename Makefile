@@ -16,7 +16,7 @@ setup:
 pkg: setup
 	wasm-pack build --release --target web --out-dir pkg --out-name pos_auth --no-pack
 	# Binaryen from npm: Debian's (108) misnumbers the externref table export.
-	tests/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	tests/node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 		--enable-mutable-globals --enable-reference-types --enable-multivalue \
 		pkg/pos_auth_bg.wasm -o pkg/pos_auth_bg.wasm
 	printf 'export default "%s";\n' "$$(gzip -9 -n -c pkg/pos_auth_bg.wasm | base64 -w0)" > pkg/pos_auth_wasm.js

@@ -22,6 +22,7 @@ extern crate alloc;
 /// What the std prelude gives and `no_std` lacks.
 pub(crate) mod prelude {
     pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
     pub use alloc::string::{String, ToString};
     pub use alloc::vec;
     pub use alloc::vec::Vec;

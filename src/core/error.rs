@@ -77,8 +77,27 @@ pub struct FieldError {
     pub code: Option<String>,
 }
 
+/// An error of the module: what JavaScript sees as `AuthError`. Boxed, so
+/// that every `Result` carrying one stays a pointer wide (the fields are
+/// 168 bytes, and moving them through each call cost code size).
 #[derive(Clone, PartialEq, Debug)]
-pub struct AuthError {
+pub struct AuthError(Box<AuthErrorFields>);
+
+impl ::core::ops::Deref for AuthError {
+    type Target = AuthErrorFields;
+    fn deref(&self) -> &AuthErrorFields {
+        &self.0
+    }
+}
+
+impl ::core::ops::DerefMut for AuthError {
+    fn deref_mut(&mut self) -> &mut AuthErrorFields {
+        &mut self.0
+    }
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct AuthErrorFields {
     pub code: Code,
     pub message: String,
     pub status: Option<u16>,
@@ -93,7 +112,7 @@ pub struct AuthError {
 
 impl AuthError {
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        AuthError {
+        AuthError(Box::new(AuthErrorFields {
             code,
             message: message.into(),
             status: None,
@@ -103,7 +122,7 @@ impl AuthError {
             error_code: None,
             errors: Vec::new(),
             retry_after: None,
-        }
+        }))
     }
 
     /// The error with the code's standard message.
@@ -128,15 +147,16 @@ impl AuthError {
             return;
         }
         let scrub = |s: &mut String| {
-            if s.contains(secret) {
-                *s = s.replace(secret, "•••");
+            if let Some(scrubbed) = super::text::replace_all(s, secret, "•••") {
+                *s = scrubbed;
             }
         };
-        scrub(&mut self.message);
-        for s in [&mut self.title, &mut self.detail].into_iter().flatten() {
+        let fields = &mut *self.0;
+        scrub(&mut fields.message);
+        for s in [&mut fields.title, &mut fields.detail].into_iter().flatten() {
             scrub(s);
         }
-        for f in &mut self.errors {
+        for f in &mut fields.errors {
             scrub(&mut f.message);
         }
     }

@@ -12,4 +12,5 @@ pub mod machine;
 pub mod options;
 pub mod schedule;
 pub mod session;
+pub mod text;
 pub mod time;

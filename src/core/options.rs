@@ -58,10 +58,12 @@ impl Config {
     /// `base_url` split into its origin and its path (no trailing slash);
     /// the URL is already the browser's normalised form.
     pub fn base_origin_and_path(&self) -> (&str, &str) {
-        let authority_start = self.base_url.find("://").map_or(0, |i| i + 3);
-        match self.base_url[authority_start..].find('/') {
-            Some(i) => self.base_url.split_at(authority_start + i),
-            None => (self.base_url.as_str(), ""),
+        let url = self.base_url.as_str();
+        let authority_start = super::text::find(url, "://").map_or(0, |i| i + 3);
+        let path_start = url.get(authority_start..).and_then(|rest| rest.find('/')).map(|i| authority_start + i);
+        match path_start.and_then(|i| Some((url.get(..i)?, url.get(i..)?))) {
+            Some(split) => split,
+            None => (url, ""),
         }
     }
 }
@@ -136,7 +138,8 @@ pub fn parse(options: &Json) -> Result<Config, AuthError> {
 /// no credentials, query or fragment. Returns it without a trailing slash.
 pub fn check_base_url(href: &str, allow_insecure: bool) -> Result<String, AuthError> {
     let bad = |why: &str| Err(AuthError::invalid(["baseUrl ", why].concat()));
-    let (scheme, rest) = match href.split_once("://") {
+    let parts = super::text::find(href, "://").and_then(|i| Some((href.get(..i)?, href.get(i + 3..)?)));
+    let (scheme, rest) = match parts {
         Some((s, r)) if s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http") => (s, r),
         _ => return bad("must be an absolute http: or https: URL"),
     };
