@@ -25,7 +25,7 @@ use js_sys::{Function, Promise, Reflect};
 use ::core::cell::RefCell;
 use alloc::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 pub type Shared = Rc<RefCell<Inner>>;
 
@@ -354,7 +354,7 @@ pub fn refresh_shared(rc: &Shared, background: bool) -> Promise {
         inner.flights
     };
     let rc2 = rc.clone();
-    let promise = future_to_promise(async move {
+    let promise = convert::promise(async move {
         let result = refresh_once(&rc2, background).await;
         {
             let mut inner = rc2.borrow_mut();
@@ -725,22 +725,22 @@ impl AuthClient {
 
     /// Signs in; resolves with the new session.
     pub fn login(&self, credentials: JsValue) -> Promise {
-        future_to_promise(login(self.inner.clone(), credentials))
+        convert::promise(login(self.inner.clone(), credentials))
     }
 
     /// The signed-in user (PORTOS asks the server).
     pub fn profile(&self) -> Promise {
-        future_to_promise(profile(self.inner.clone()))
+        convert::promise(profile(self.inner.clone()))
     }
 
     /// Refreshes the session now (shared with any refresh in flight).
     pub fn refresh(&self) -> Promise {
-        future_to_promise(refresh(self.inner.clone()))
+        convert::promise(refresh(self.inner.clone()))
     }
 
     /// Signs out: the local session is cleared even when the server call fails.
     pub fn logout(&self) -> Promise {
-        future_to_promise(logout(self.inner.clone()))
+        convert::promise(logout(self.inner.clone()))
     }
 
     /// The current session, or null.

@@ -105,6 +105,13 @@ pub fn code_error(code: Code) -> JsValue {
     error(&AuthError::of(code))
 }
 
+/// A future as a promise. Every future goes through this one boxed type, so
+/// wasm-bindgen-futures' task code is compiled once, not once per call.
+pub fn promise(f: impl ::core::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {
+    let boxed: ::core::pin::Pin<Box<dyn ::core::future::Future<Output = Result<JsValue, JsValue>>>> = Box::pin(f);
+    wasm_bindgen_futures::future_to_promise(boxed)
+}
+
 /// The current time on this machine's clock, in ms.
 pub fn now() -> i64 {
     js_sys::Date::now() as i64

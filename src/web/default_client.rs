@@ -12,7 +12,6 @@ use crate::web::runtime::PageLocal;
 use ::core::cell::{OnceCell, RefCell};
 use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 static DEFAULT: PageLocal<RefCell<Option<Shared>>> = PageLocal::new(RefCell::new(None));
 /// The module-level listeners, kept across `configure`.
@@ -55,7 +54,7 @@ where
     F: ::core::future::Future<Output = Result<JsValue, JsValue>> + 'static,
 {
     match current() {
-        Ok(inner) => future_to_promise(f(inner)),
+        Ok(inner) => convert::promise(f(inner)),
         Err(e) => rejecting(e),
     }
 }

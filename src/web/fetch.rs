@@ -15,7 +15,6 @@ use js_sys::{Array, Promise};
 use ::core::cell::RefCell;
 use alloc::rc::Weak;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 #[wasm_bindgen(module = "/src/web/fetch.js")]
 extern "C" {
@@ -84,7 +83,7 @@ impl FetchGate {
     /// current token.
     pub fn ready(&self) -> Promise {
         let client = self.client();
-        future_to_promise(async move {
+        convert::promise(async move {
             let rc = client?;
             if rc.borrow().record().is_none() {
                 return Err(error(AuthError::of(Code::NoSession)));
@@ -100,7 +99,7 @@ impl FetchGate {
     #[wasm_bindgen(js_name = after401)]
     pub fn after_401(&self, token: String, refreshed: bool) -> Promise {
         let client = self.client();
-        future_to_promise(async move {
+        convert::promise(async move {
             let rc = client?;
             let mut refreshed = refreshed;
             match after_401(&rc, &token, &mut refreshed, &AuthError::of(Code::SessionExpired)).await {
