@@ -27,6 +27,9 @@ use alloc::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+mod refresh;
+pub use refresh::{after_401, refresh, refresh_if_needed, refresh_shared, After401};
+
 pub type Shared = Rc<RefCell<Inner>>;
 
 pub struct Inner {
@@ -343,185 +346,6 @@ fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// One refresh at a time: every caller gets the same promise until it settles.
-pub fn refresh_shared(rc: &Shared, background: bool) -> Promise {
-    if let Some((_, p)) = &rc.borrow().refresh_flight {
-        return p.clone();
-    }
-    let flight = {
-        let mut inner = rc.borrow_mut();
-        inner.flights += 1;
-        inner.flights
-    };
-    let rc2 = rc.clone();
-    let promise = convert::promise(async move {
-        let result = refresh_once(&rc2, background).await;
-        {
-            let mut inner = rc2.borrow_mut();
-            if inner.refresh_flight.as_ref().is_some_and(|(id, _)| *id == flight) {
-                inner.refresh_flight = None;
-            }
-        }
-        tick(&rc2);
-        result.map_err(|e| convert::error(&e))
-    });
-    rc.borrow_mut().refresh_flight = Some((flight, promise.clone()));
-    promise
-}
-
-async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthError> {
-    let (lock_name, generation) = {
-        let inner = rc.borrow();
-        if inner.disposed {
-            return Err(AuthError::of(Code::Disposed));
-        }
-        let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::NoSession))?;
-        backend::refresh_request(record)?;
-        (inner.channel_name(), record.generation)
-    };
-    // One tab refreshes at a time; a peer may have rotated the token meanwhile.
-    let _guard = match &lock_name {
-        Some(name) => tabs::lock(name).await,
-        None => None,
-    };
-    if _guard.is_some() {
-        tabs::settle().await;
-    }
-    let (req, epoch, backend) = {
-        let mut inner = rc.borrow_mut();
-        if inner.disposed {
-            return Err(AuthError::of(Code::Disposed));
-        }
-        let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::NoSession))?;
-        if record.generation > generation {
-            return Ok(inner.session_value());
-        }
-        (backend::refresh_request(record)?, inner.epoch, record.backend)
-    };
-    let result = send(rc, req).await.and_then(|a| {
-        if is_success(a.status) {
-            backend::parse_refresh(backend, &a.body).map(|g| (g, a.exchange)).map_err(|e| e.with_status(a.status))
-        } else {
-            Err(error::from_status(Call::Refresh, a.status, &a.body, a.retry_after))
-        }
-    });
-    {
-        let inner = rc.borrow();
-        if inner.disposed {
-            return Err(AuthError::of(Code::Disposed));
-        }
-        if inner.epoch != epoch {
-            // A login or logout happened meanwhile: this answer is stale.
-            drop(inner);
-            let session = rc.borrow_mut().session_value();
-            return if session.is_null() { Err(AuthError::of(Code::NoSession)) } else { Ok(session) };
-        }
-    }
-    let settled = {
-        let mut inner = rc.borrow_mut();
-        let Some(record) = inner.record.clone() else { return Err(AuthError::of(Code::NoSession)) };
-        let cx = machine::Context {
-            auto_refresh: inner.cfg.auto_refresh,
-            background,
-            now: now(),
-            jitter: js_sys::Math::random(),
-        };
-        machine::settle_refresh(&record, &mut inner.progress, result, cx)
-    };
-    match settled {
-        Settled::Refreshed(next) => {
-            {
-                let mut inner = rc.borrow_mut();
-                inner.broadcast(&Message::Rotated(next.to_json().to_text()));
-                inner.commit(Some(next));
-            }
-            emit(rc, "refreshed", None);
-            Ok(rc.borrow_mut().session_value())
-        }
-        Settled::End(e) => {
-            if let Some(session) = adopted_meanwhile(rc, generation).await {
-                return Ok(session);
-            }
-            rc.borrow().broadcast(&Message::Expired(generation));
-            end_session(rc, "expired", Some(&e));
-            Err(e)
-        }
-        Settled::Kept { error, warn } => {
-            if warn {
-                emit(rc, "expiring", Some(&error));
-            }
-            Err(error)
-        }
-    }
-}
-
-/// After a rejected refresh: a duplicated tab may have used the shared refresh
-/// token first, its rotated tokens still on their way here. Wait briefly for
-/// them before giving up the session.
-async fn adopted_meanwhile(rc: &Shared, generation: u64) -> Option<JsValue> {
-    const GRACE_STEPS: u32 = 10;
-    // Only a session shared with duplicated tabs can have been rotated elsewhere.
-    rc.borrow().channel.as_ref()?;
-    for _ in 0..GRACE_STEPS {
-        tabs::sleep(50).await;
-        let mut inner = rc.borrow_mut();
-        match inner.record.as_ref() {
-            Some(r) if r.generation > generation => return Some(inner.session_value()),
-            Some(_) if !inner.disposed => {}
-            _ => return None,
-        }
-    }
-    None
-}
-
-/// The outcome of the 401 rule for an authorised request.
-pub enum After401 {
-    /// Send the request again, with the current token.
-    Retry,
-    /// The session ended (or was already gone); the 401 stands.
-    Ended,
-    /// The refresh it needed failed with this error.
-    RefreshFailed(JsValue),
-}
-
-/// Applies API.md's 401 rule: retry with a token that changed meanwhile,
-/// else refresh once and retry once, else end the session with `ended`.
-pub async fn after_401(rc: &Shared, sent_token: &str, refreshed: &mut bool, ended: &AuthError) -> After401 {
-    let step = {
-        let inner = rc.borrow();
-        let current = inner.record.as_ref().map(|r| r.access_token.as_str());
-        let backend = inner.cfg.backend;
-        machine::on_401(backend, sent_token, current, *refreshed)
-    };
-    match step {
-        On401::RetryWithCurrent => After401::Retry,
-        On401::NoSession => After401::Ended,
-        On401::End => {
-            end_session(rc, "expired", Some(ended));
-            After401::Ended
-        }
-        On401::RefreshThenRetry => {
-            *refreshed = true;
-            match JsFuture::from(refresh_shared(rc, false)).await {
-                Ok(_) => After401::Retry,
-                Err(e) => After401::RefreshFailed(e),
-            }
-        }
-    }
-}
-
-/// Awaits a shared refresh; `Err` only when it ended the session.
-pub async fn refresh_if_needed(rc: &Shared) -> Result<(), AuthError> {
-    let due = rc.borrow().refresh_due();
-    if due {
-        let _ = JsFuture::from(refresh_shared(rc, false)).await;
-        if rc.borrow().record.is_none() {
-            return Err(AuthError::of(Code::SessionExpired));
-        }
-    }
-    Ok(())
-}
-
 fn random_id() -> String {
     let mut bytes = [0u8; 16];
     let filled = web_sys::window()
@@ -657,18 +481,6 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
         return Ok(convert::to_js(&user));
     }
     Err(fail(Code::SessionExpired))
-}
-
-pub async fn refresh(rc: Shared) -> Result<JsValue, JsValue> {
-    check(&rc)?;
-    {
-        let inner = rc.borrow();
-        let record = inner.record.as_ref().ok_or_else(|| convert::code_error(Code::NoSession))?;
-        if !record.backend.can_refresh() {
-            return Err(convert::code_error(Code::RefreshUnsupported));
-        }
-    }
-    JsFuture::from(refresh_shared(&rc, false)).await
 }
 
 pub async fn logout(rc: Shared) -> Result<JsValue, JsValue> {
