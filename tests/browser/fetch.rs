@@ -343,3 +343,21 @@ async fn fetch_replays_a_request_with_a_body() {
     assert_eq!(bodies, ["request body"; 2]);
     client.dispose();
 }
+
+#[wasm_bindgen_test]
+async fn fetch_sends_the_token_of_the_latest_refresh() {
+    // A fresh token goes out without a call into wasm (fetch.js keeps the
+    // session Rust last published): each refresh must reach it at once.
+    let t = tenant();
+    let (client, _, s) = signed_in(&t, "").await;
+    let url = format!("{t}/portos/api/auth");
+    assert_eq!(response(client.fetch(url.clone().into(), JsValue::UNDEFINED)).await.status(), 200);
+    let first = await_js(client.refresh()).await.unwrap();
+    assert_eq!(response(client.fetch(url.clone().into(), JsValue::UNDEFINED)).await.status(), 200);
+    let second = await_js(client.refresh()).await.unwrap();
+    assert_eq!(response(client.fetch(url.into(), JsValue::UNDEFINED)).await.status(), 200);
+    let sent: Vec<_> = requests_to(&t, "GET", "/portos/api/auth").await.iter().map(|r| header(r, "authorization")).collect();
+    let expected: Vec<_> = [&s, &first, &second].iter().map(|session| Some(format!("Bearer {}", token_of(session)))).collect();
+    assert_eq!(sent, expected);
+    client.dispose();
+}
