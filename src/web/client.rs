@@ -27,7 +27,11 @@ use alloc::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+mod login;
+mod profile;
 mod refresh;
+pub use login::{login, logout};
+pub use profile::profile;
 pub use refresh::{after_401, refresh, refresh_if_needed, refresh_shared, After401};
 
 pub type Shared = Rc<RefCell<Inner>>;
@@ -344,154 +348,6 @@ async fn send(rc: &Shared, req: HttpRequest) -> Result<Answer, AuthError> {
 
 fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
-}
-
-fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
-        .is_some();
-    if !filled {
-        for b in bytes.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    bytes.iter().flat_map(|b| [HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]).collect()
-}
-
-pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue> {
-    check(&rc)?;
-    let mut creds = convert::to_json(&credentials);
-    let built = backend::login_request(&rc.borrow().cfg, &creds);
-    creds.wipe();
-    let req = built.map_err(|e| convert::error(&e))?;
-
-    // Wait for the previous login, then let the next one wait for this.
-    let mut release: Option<Function> = None;
-    let mine = Promise::new(&mut |resolve, _| release = Some(resolve));
-    let previous = rc.borrow_mut().login_tail.replace(mine);
-    if let Some(p) = previous {
-        let _ = JsFuture::from(p).await;
-    }
-    let result = login_exchange(&rc, req).await;
-    if let Some(release) = release {
-        let _ = release.call0(&JsValue::NULL);
-    }
-    result.map_err(|mut e| {
-        // A server may quote the password back; it never leaves in an error.
-        // It is read again from the caller's object: wasm memory kept no copy.
-        if let Some(mut password) = Reflect::get(&credentials, &"password".into()).ok().and_then(|p| p.as_string()) {
-            e.redact(&password);
-            Json::Str(::core::mem::take(&mut password)).wipe();
-        }
-        convert::error(&e)
-    })
-}
-
-async fn login_exchange(rc: &Shared, req: HttpRequest) -> Result<JsValue, AuthError> {
-    let (backend, base_url) = {
-        let inner = rc.borrow();
-        (inner.cfg.backend, inner.cfg.base_url.clone())
-    };
-    let answer = send(rc, req).await?;
-    if !is_success(answer.status) {
-        return Err(error::from_status(Call::Login, answer.status, &answer.body, answer.retry_after));
-    }
-    let mut grant = backend::parse_login(backend, &answer.body).map_err(|e| e.with_status(answer.status))?;
-    if let Some(wall) = grant.expires_wall {
-        let zone = rc.borrow().cfg.server_time_zone.clone();
-        grant.expires_field = crate::core::time::resolve_wall(wall, |at| convert::offset_in(&zone, at));
-    }
-    check(rc).map_err(|_| AuthError::of(Code::Disposed))?;
-    let record = Record::from_login(backend, &base_url, random_id(), grant, answer.exchange);
-    let previous = {
-        let mut inner = rc.borrow_mut();
-        let previous = inner.record.take();
-        inner.epoch += 1;
-        inner.refresh_flight = None;
-        inner.commit(Some(record));
-        previous
-    };
-    emit(rc, "signedIn", None);
-    tick(rc);
-    // The replaced session's token is revoked on a best-effort basis.
-    if let Some(req) = previous.as_ref().and_then(backend::logout_request) {
-        let rc = rc.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = send(&rc, req).await;
-        });
-    }
-    Ok(rc.borrow_mut().session_value())
-}
-
-pub async fn profile(rc: Shared) -> Result<JsValue, JsValue> {
-    check(&rc)?;
-    profile_inner(&rc).await
-}
-
-async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
-    let fail = |code| convert::code_error(code);
-    let has_call = {
-        let inner = rc.borrow();
-        let record = inner.record.as_ref().ok_or_else(|| fail(Code::NoSession))?;
-        backend::profile_request(record).is_some()
-    };
-    if !has_call {
-        let inner = rc.borrow();
-        return inner.record.as_ref().map(|r| convert::to_js(&r.user)).ok_or_else(|| fail(Code::NoSession));
-    }
-    refresh_if_needed(rc).await.map_err(|e| convert::error(&e))?;
-    let mut refreshed = false;
-    for _ in 0..3 {
-        let (req, token, backend) = {
-            let inner = rc.borrow();
-            let record = inner.record.as_ref().ok_or_else(|| fail(Code::SessionExpired))?;
-            let req = backend::profile_request(record).ok_or_else(|| fail(Code::NoSession))?;
-            (req, record.access_token.clone(), record.backend)
-        };
-        let answer = send(rc, req).await.map_err(|e| convert::error(&e))?;
-        if answer.status == 401 {
-            let ended = error::from_status(Call::Profile, 401, &answer.body, None);
-            match after_401(rc, &token, &mut refreshed, &ended).await {
-                After401::Retry => continue,
-                After401::Ended => return Err(convert::error(&ended)),
-                After401::RefreshFailed(e) => return Err(e),
-            }
-        }
-        if !is_success(answer.status) {
-            return Err(convert::error(&error::from_status(Call::Profile, answer.status, &answer.body, answer.retry_after)));
-        }
-        let user = backend::parse_profile(backend, &answer.body).map_err(|e| convert::error(&e.with_status(answer.status)))?;
-        let changed = {
-            let mut inner = rc.borrow_mut();
-            match inner.record.clone() {
-                Some(mut r) if r.access_token == token && r.user != user => {
-                    r.user = user.clone();
-                    inner.commit(Some(r));
-                    true
-                }
-                _ => false,
-            }
-        };
-        if changed {
-            emit(rc, "userUpdated", None);
-        }
-        return Ok(convert::to_js(&user));
-    }
-    Err(fail(Code::SessionExpired))
-}
-
-pub async fn logout(rc: Shared) -> Result<JsValue, JsValue> {
-    check(&rc)?;
-    let previous = rc.borrow().record.clone();
-    rc.borrow().broadcast(&Message::SignedOut);
-    end_session(&rc, "signedOut", None);
-    if let Some(req) = previous.as_ref().and_then(backend::logout_request) {
-        let _ = send(&rc, req).await;
-    }
-    Ok(JsValue::UNDEFINED)
 }
 
 pub fn dispose(rc: &Shared) {

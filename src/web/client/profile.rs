@@ -1,0 +1,61 @@
+//! `profile()`: the signed-in user as the back end describes them now,
+//! refreshed first inside the margin and following the 401 rule.
+
+use super::*;
+
+pub async fn profile(rc: Shared) -> Result<JsValue, JsValue> {
+    check(&rc)?;
+    profile_inner(&rc).await
+}
+
+async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
+    let fail = |code| convert::code_error(code);
+    let has_call = {
+        let inner = rc.borrow();
+        let record = inner.record.as_ref().ok_or_else(|| fail(Code::NoSession))?;
+        backend::profile_request(record).is_some()
+    };
+    if !has_call {
+        let inner = rc.borrow();
+        return inner.record.as_ref().map(|r| convert::to_js(&r.user)).ok_or_else(|| fail(Code::NoSession));
+    }
+    refresh_if_needed(rc).await.map_err(|e| convert::error(&e))?;
+    let mut refreshed = false;
+    for _ in 0..3 {
+        let (req, token, backend) = {
+            let inner = rc.borrow();
+            let record = inner.record.as_ref().ok_or_else(|| fail(Code::SessionExpired))?;
+            let req = backend::profile_request(record).ok_or_else(|| fail(Code::NoSession))?;
+            (req, record.access_token.clone(), record.backend)
+        };
+        let answer = send(rc, req).await.map_err(|e| convert::error(&e))?;
+        if answer.status == 401 {
+            let ended = error::from_status(Call::Profile, 401, &answer.body, None);
+            match after_401(rc, &token, &mut refreshed, &ended).await {
+                After401::Retry => continue,
+                After401::Ended => return Err(convert::error(&ended)),
+                After401::RefreshFailed(e) => return Err(e),
+            }
+        }
+        if !is_success(answer.status) {
+            return Err(convert::error(&error::from_status(Call::Profile, answer.status, &answer.body, answer.retry_after)));
+        }
+        let user = backend::parse_profile(backend, &answer.body).map_err(|e| convert::error(&e.with_status(answer.status)))?;
+        let changed = {
+            let mut inner = rc.borrow_mut();
+            match inner.record.clone() {
+                Some(mut r) if r.access_token == token && r.user != user => {
+                    r.user = user.clone();
+                    inner.commit(Some(r));
+                    true
+                }
+                _ => false,
+            }
+        };
+        if changed {
+            emit(rc, "userUpdated", None);
+        }
+        return Ok(convert::to_js(&user));
+    }
+    Err(fail(Code::SessionExpired))
+}
