@@ -5,7 +5,7 @@
 
 use crate::prelude::*;
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{BroadcastChannel, MessageEvent};
@@ -70,9 +70,17 @@ impl Drop for Channel {
     }
 }
 
+#[wasm_bindgen(module = "/src/web/tabs.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = lock)]
+    fn js_lock(name: &str) -> Promise;
+}
+
 /// A held Web Lock; released when dropped.
 pub struct LockGuard {
     release: Function,
+    /// Another tab held the lock first.
+    pub waited: bool,
 }
 
 impl Drop for LockGuard {
@@ -84,23 +92,8 @@ impl Drop for LockGuard {
 /// Waits for the exclusive lock `name`. `None` where Web Locks do not exist
 /// (insecure contexts): then tabs coordinate by messages alone.
 pub async fn lock(name: &str) -> Option<LockGuard> {
-    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
-    let locks = Reflect::get(&navigator, &"locks".into()).ok().filter(|l| l.is_object())?;
-    let request: Function = Reflect::get(&locks, &"request".into()).ok()?.dyn_into().ok()?;
-
-    let mut release = None;
-    let held = Promise::new(&mut |resolve, _| release = Some(resolve));
-    let mut granted = None;
-    let acquired = Promise::new(&mut |resolve, _| granted = Some(resolve));
-    let (release, granted) = (release?, granted?);
-    // The lock is held until `held` settles, i.e. until the guard drops.
-    let callback = Closure::once_into_js(move |_: JsValue| -> JsValue {
-        let _ = granted.call0(&JsValue::NULL);
-        held.into()
-    });
-    request.call2(&locks, &name.into(), &callback).ok()?;
-    JsFuture::from(acquired).await.ok()?;
-    Some(LockGuard { release })
+    let held: js_sys::Array = JsFuture::from(js_lock(name)).await.ok()?.dyn_into().ok()?;
+    Some(LockGuard { release: held.get(0).dyn_into().ok()?, waited: held.get(1).as_bool()? })
 }
 
 /// Lets messages that peers posted before releasing the lock arrive.

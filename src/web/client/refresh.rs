@@ -53,12 +53,20 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
         (inner.channel_name(), record.generation)
     };
     // One tab refreshes at a time; a peer may have rotated the token meanwhile.
-    let _guard = match &lock_name {
+    let guard = match &lock_name {
         Some(name) => tabs::lock(name).await,
         None => None,
     };
-    if _guard.is_some() {
-        tabs::settle().await;
+    match &guard {
+        // A peer refreshed just now: its rotated tokens are on their way
+        // over the channel, which may be slower than the lock's hand-over.
+        Some(held) if held.waited => {
+            if let Some(session) = adopted_meanwhile(rc, generation).await {
+                return Ok(session);
+            }
+        }
+        Some(_) => tabs::settle().await,
+        None => {}
     }
     let (req, epoch, backend) = {
         let mut inner = rc.borrow_mut();
@@ -128,9 +136,9 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
     }
 }
 
-/// After a rejected refresh: a duplicated tab may have used the shared refresh
-/// token first, its rotated tokens still on their way here. Wait briefly for
-/// them before giving up the session.
+/// After a rejected refresh, or a lock a peer held first: a duplicated tab
+/// may have used the shared refresh token, its rotated tokens still on their
+/// way here. Wait briefly for them before refreshing, or giving up the session.
 async fn adopted_meanwhile(rc: &Shared, generation: u64) -> Option<JsValue> {
     const GRACE_STEPS: u32 = 10;
     // Only a session shared with duplicated tabs can have been rotated elsewhere.
