@@ -339,11 +339,11 @@ pub fn end_session(rc: &Shared, kind: &str, error: Option<&AuthError>) {
 }
 
 async fn send(rc: &Shared, req: HttpRequest) -> Result<Answer, AuthError> {
-    let (cfg, inflight) = {
+    let pending = {
         let inner = rc.borrow();
-        (inner.cfg.clone(), inner.inflight.clone())
+        http::start(req, &inner.cfg, &inner.inflight)
     };
-    http::send(req, &cfg, &inflight).await
+    http::answer(pending).await
 }
 
 fn is_success(status: u16) -> bool {

@@ -92,6 +92,11 @@ fn to_json_at(v: &JsValue, depth: u32, budget: &mut u32) -> Json {
     }
 }
 
+/// Header `(name, value)` pairs as a JS array of pairs, a `HeadersInit`.
+pub fn header_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Array {
+    pairs.into_iter().map(|(name, value)| JsValue::from(Array::of2(&name.into(), &value.into()))).collect()
+}
+
 /// A core JSON value as a plain JS value.
 pub fn to_js(v: &Json) -> JsValue {
     JSON::parse(&v.to_text()).unwrap_or(JsValue::NULL)

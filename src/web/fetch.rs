@@ -30,11 +30,7 @@ extern "C" {
 pub fn gate_for(client: &Shared) -> JsValue {
     let inner = client.borrow();
     let (origin, path) = inner.cfg.base_origin_and_path();
-    let headers = inner
-        .cfg
-        .extra_headers()
-        .map(|(name, value)| JsValue::from(Array::of2(&name.into(), &value.into())))
-        .collect::<Array>();
+    let headers = convert::header_pairs(inner.cfg.extra_headers());
     make_gate(FetchGate { client: alloc::rc::Rc::downgrade(client) }, origin, path, headers)
 }
 

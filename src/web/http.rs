@@ -9,6 +9,7 @@ use crate::core::error::{AuthError, Code};
 use crate::core::options::Config;
 use crate::core::session::Exchange;
 use crate::core::time;
+use crate::web::convert;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -33,30 +34,28 @@ pub struct Answer {
     pub retry_after: Option<u32>,
 }
 
-/// Sends `req`; every failure is an `AuthError` (`network`, `timeout`,
-/// `disposed`, `bad_response` for an oversized body). Any HTTP status is an
-/// `Ok` answer: the caller maps it.
-pub async fn send(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Result<Answer, AuthError> {
-    let headers = Array::new();
-    let header = |name: &str, value: &str| {
-        headers.push(&Array::of2(&name.into(), &value.into()));
-    };
-    for (name, value) in cfg.extra_headers() {
-        header(name, value);
-    }
-    header("Accept", "application/json");
-    if req.body.is_some() {
-        header("Content-Type", "application/json");
-    }
-    if let Some(token) = &req.bearer {
-        header("Authorization", &["Bearer ", token].concat());
-    }
-    let promise = js_send(inflight, &req.url, req.method, headers, req.body.as_deref(), cfg.timeout_ms as f64);
+/// Starts sending `req`. Synchronous, so the caller can lend `cfg` from the
+/// client without holding it across an await; `http.js` calls the page's
+/// fetch only from a later microtask.
+pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise {
+    let bearer = req.bearer.as_ref().map(|token| ["Bearer ", token].concat());
+    let content_type = req.body.as_ref().map(|_| "application/json");
+    let own = [("Accept", Some("application/json")), ("Content-Type", content_type), ("Authorization", bearer.as_deref())];
+    let present = own.into_iter().filter_map(|(name, value)| Some((name, value?)));
+    let headers = convert::header_pairs(cfg.extra_headers().chain(present));
+    let pending = js_send(inflight, &req.url, req.method, headers, req.body.as_deref(), cfg.timeout_ms as f64);
     // The body now lives in JS; wipe the copy here (it may hold a password).
     if let Some(body) = req.body.take() {
         crate::core::json::Json::Str(body).wipe();
     }
-    let answer: Array = JsFuture::from(promise).await.map_err(|why| {
+    pending
+}
+
+/// The answer to a request [`start`]ed; every failure is an `AuthError`
+/// (`network`, `timeout`, `disposed`, `bad_response` for an oversized body).
+/// Any HTTP status is an `Ok` answer: the caller maps it.
+pub async fn answer(pending: Promise) -> Result<Answer, AuthError> {
+    let answer: Array = JsFuture::from(pending).await.map_err(|why| {
         AuthError::of(match why.as_string().as_deref() {
             Some("timeout") => Code::Timeout,
             Some("disposed") => Code::Disposed,
