@@ -6,7 +6,13 @@
 
 /** The per-client gate: the base URL split once, and the Rust side. */
 export function makeGate(rust, origin, path, headers) {
-  return { rust, origin, path, headers, session: null, until: 0 };
+  const gate = { rust, origin, path, headers, session: null, until: 0 };
+  // For the fast path below: the extra headers as one record, the first of
+  // two names that differ in case winning, as on the general path.
+  const extra = new Headers();
+  addExtraHeaders(extra, gate);
+  gate.extra = Object.fromEntries(extra);
+  return gate;
 }
 
 /** Rust's word on the session: its token may go out as it is until `until` (ms). */
@@ -21,6 +27,30 @@ const under = (url, gate) =>
   (url.pathname === gate.path ||
     (url.pathname.startsWith(gate.path) && url.pathname[gate.path.length] === "/"));
 
+// A path below the base that the URL parser leaves as it is: no percent
+// escapes, backslashes, blanks or dot segments, not starting with "/". What
+// follows the first "?" is the query, which cannot move a request elsewhere.
+const PLAIN_PATH = /^(?!\/)(?!\.\.?(?:\/|$))(?:[\w\-.~!$&'()*+,;=:@]|\/(?!\.\.?(?:\/|$)))*$/;
+
+// The common call, a string URL under the base, skips the URL parser: the
+// absolute URL to send, or undefined to take the general path. A string the
+// parser might read otherwise (case, ports, escapes, dot segments) is never
+// matched here, only there.
+export function plainUrl(gate, input) {
+  let absolute = input;
+  let rest;
+  if (input.startsWith(gate.origin) && input.startsWith("/", gate.origin.length) && input.startsWith(gate.path, gate.origin.length)) {
+    rest = input.slice(gate.origin.length + gate.path.length);
+  } else if (input.startsWith(gate.path + "/") && globalThis.location?.origin === gate.origin) {
+    // Relative to the page, as on the general path.
+    absolute = gate.origin + input;
+    rest = input.slice(gate.path.length);
+  } else return undefined;
+  if (rest[0] !== "/") return undefined;
+  const query = rest.indexOf("?");
+  return PLAIN_PATH.test(query < 0 ? rest.slice(1) : rest.slice(1, query)) ? absolute : undefined;
+}
+
 // The `headers` option and `developer-id`: the request's own headers win.
 function addExtraHeaders(headers, gate) {
   for (const [name, value] of gate.headers) if (!headers.has(name)) headers.set(name, value);
@@ -30,55 +60,11 @@ export async function authFetch(gate, input, init) {
   // A fresh token needs no call into wasm; else Rust answers, throwing
   // AuthError "disposed" when it is.
   const session = gate.session && Date.now() < gate.until ? gate.session : gate.rust.token();
-  const isRequest = input instanceof Request;
-  let url;
-  try {
-    // Relative URLs resolve against the page, as fetch resolves them.
-    url = new URL(isRequest ? input.url : String(input), globalThis.location?.href);
-  } catch {
-    return fetch(input, init);
-  }
-  if (!under(url, gate)) return fetch(input, init);
-  if (session === undefined) await gate.rust.ready(); // rejects no_session
-
   const replayable = !(init?.body instanceof ReadableStream);
-  let send;
-  if (!isRequest && (init == null || typeof init === "object")) {
-    // The URL was read once above and that href is what goes out, so an
-    // input whose `toString` answers differently twice cannot move the token.
-    let headers;
-    try {
-      headers = new Headers(init?.headers);
-    } catch {
-      return fetch(input, init); // rejects the way fetch does
-    }
-    if (headers.has("authorization")) return fetch(input, init);
-    addExtraHeaders(headers, gate);
-    // `init` stays the prototype: its members, getters included, are read by
-    // fetch as given; only `headers` is ours.
-    const ours = init ? Object.create(init, { headers: { value: headers } }) : { headers };
-    send = (token) => {
-      headers.set("Authorization", `Bearer ${token}`);
-      return fetch(url.href, ours);
-    };
-  } else {
-    let template;
-    try {
-      template = new Request(input, init);
-    } catch {
-      return fetch(input, init);
-    }
-    // Checked again on what will be sent.
-    if (!under(new URL(template.url), gate)) return fetch(template);
-    if (template.headers.has("authorization")) return fetch(input, init);
-    addExtraHeaders(template.headers, gate);
-    send = (token) => {
-      // Cloned before the first send, so a 401 can be retried.
-      const attempt = replayable ? template.clone() : template;
-      attempt.headers.set("Authorization", `Bearer ${token}`);
-      return fetch(attempt);
-    };
-  }
+  const plain = typeof input === "string" && (init == null || (typeof init === "object" && init.headers === undefined)) && plainUrl(gate, input);
+  const send = plain ? plainSend(plain, init, gate.extra) : generalSend(gate, input, init, replayable);
+  if (!send) return fetch(input, init);
+  if (session === undefined) await gate.rust.ready(); // rejects no_session
 
   let token = session ? session.accessToken : await gate.rust.ready();
   let refreshed = false;
@@ -93,4 +79,61 @@ export async function authFetch(gate, input, init) {
     [token, refreshed] = retry;
   }
   throw gate.rust.gaveUp();
+}
+
+// Headers as a record and the URL as given: the fast path.
+function plainSend(url, init, extra) {
+  return (token) => {
+    const headers = { ...extra, Authorization: `Bearer ${token}` };
+    return fetch(url, init ? Object.create(init, { headers: { value: headers } }) : { headers });
+  };
+}
+
+// Everything else: the URL parsed, a Request when one was given or is
+// needed. Returns undefined when the request is not ours to authorise.
+function generalSend(gate, input, init, replayable) {
+  const isRequest = input instanceof Request;
+  let url;
+  try {
+    // Relative URLs resolve against the page, as fetch resolves them.
+    url = new URL(isRequest ? input.url : String(input), globalThis.location?.href);
+  } catch {
+    return undefined;
+  }
+  if (!under(url, gate)) return undefined;
+  if (!isRequest && (init == null || typeof init === "object")) {
+    // The URL was read once above and that href is what goes out, so an
+    // input whose `toString` answers differently twice cannot move the token.
+    let headers;
+    try {
+      headers = new Headers(init?.headers);
+    } catch {
+      return undefined; // fetch rejects it the way it does
+    }
+    if (headers.has("authorization")) return undefined;
+    addExtraHeaders(headers, gate);
+    // `init` stays the prototype: its members, getters included, are read by
+    // fetch as given; only `headers` is ours.
+    const ours = init ? Object.create(init, { headers: { value: headers } }) : { headers };
+    return (token) => {
+      headers.set("Authorization", `Bearer ${token}`);
+      return fetch(url.href, ours);
+    };
+  } else {
+    let template;
+    try {
+      template = new Request(input, init);
+    } catch {
+      return undefined;
+    }
+    // Checked again on what will be sent.
+    if (!under(new URL(template.url), gate) || template.headers.has("authorization")) return undefined;
+    addExtraHeaders(template.headers, gate);
+    return (token) => {
+      // Cloned before the first send, so a 401 can be retried.
+      const attempt = replayable ? template.clone() : template;
+      attempt.headers.set("Authorization", `Bearer ${token}`);
+      return fetch(attempt);
+    };
+  }
 }
