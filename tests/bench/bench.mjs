@@ -2,7 +2,8 @@
 //
 //   size          esbuild bundle + minify, gzip -9: ours and the pinned peers
 //   overhead      1,000 client.fetch vs 1,000 raw fetch (header set by hand),
-//                 interleaved in blocks, headless Chromium against the emulator
+//                 interleaved in blocks, headless Chromium against the emulator,
+//                 in a page with no DevTools attached (see overhead-page.js)
 //   start-up      dynamic import() → session restored from sessionStorage, ours
 //                 vs oidc-client-ts UserManager.getUser(), 30 fresh pages each
 //   single flight 1,000 concurrent client.fetch inside the refresh margin →
@@ -16,7 +17,8 @@
 // BENCH_QUICK=1 (a fraction of every count, for trying the script out),
 // BENCH_ONLY=overhead (that figure alone, printed as JSON; nothing written).
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { MEMORY_FLAGS, launchBrowser } from "../e2e/harness.mjs";
@@ -75,88 +77,66 @@ async function control(url, tenant, method, what, body) {
 }
 
 
-async function freshPage(browser, url, init, { isolated = false } = {}) {
+async function freshPage(browser, url, init) {
   const page = await browser.newPage();
   page.on("pageerror", (e) => log(`page error: ${e.message}`));
   if (init) await page.addInitScript(init.fn, init.arg);
-  if (isolated) {
-    // Cross-origin isolation gives performance.now() 5 µs resolution instead of
-    // 100 µs. The emulator sends no COOP/COEP headers, so the page itself is
-    // served through a route that adds them, removed again before measuring
-    // (an active route would intercept every request of the page).
-    const blank = `${url}/blank.html`;
-    await page.route(blank, async (route) => {
-      const res = await route.fetch();
-      await route.fulfill({
-        response: res,
-        headers: { ...res.headers(), "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" },
-      });
-    });
-    await page.goto(blank);
-    await page.unrouteAll();
-    if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error("page is not cross-origin isolated");
-    return page;
-  }
   await page.goto(`${url}/blank.html`);
   return page;
 }
 
 // ---------------------------------------------------------------- overhead
 
-async function overhead(browser, url) {
+// Runs `page` (a file of the bench's www directory) in a Chromium started
+// here without DevTools attached, and resolves to what the page posts back.
+async function runPlainPage(url, page, params) {
+  let answered;
+  const posted = new Promise((resolve) => (answered = resolve));
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      res.writeHead(204, { "access-control-allow-origin": "*", "cross-origin-resource-policy": "cross-origin" });
+      res.end();
+      answered(body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const report = `http://127.0.0.1:${server.address().port}/`;
+  const profile = mkdtempSync(path.join(os.tmpdir(), "pos-auth-bench-"));
+  const query = new URLSearchParams({ ...params, report });
+  const browser = spawn(process.env.CHROMIUM ?? "/usr/bin/chromium", [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+    `--user-data-dir=${profile}`, `${url}/${page}?${query}`,
+  ], { stdio: "ignore" });
+  let timer;
+  try {
+    const body = await Promise.race([
+      posted,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${page} posted nothing in 300 s`)), 300_000))),
+    ]);
+    const result = JSON.parse(body);
+    if (result.error) throw new Error(`${page}: ${result.error}`);
+    return result;
+  } finally {
+    clearTimeout(timer);
+    browser.kill();
+    server.close();
+    await new Promise((resolve) => (browser.exitCode !== null ? resolve() : browser.once("exit", resolve)));
+    // Its helper processes may still be writing to the profile for a moment.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  }
+}
+
+async function overhead(url) {
   const tenant = "bench-overhead";
   await control(url, tenant, "POST", "reset");
   await control(url, tenant, "POST", "config", { tokenLifetime: 3600 });
-  const page = await freshPage(browser, url, undefined, { isolated: true });
-  const r = await page.evaluate(async ({ base, user, n, block, stubbedCalls }) => {
-    const { AuthClient } = await import("/pkg/index.js");
-    const client = new AuthClient({ baseUrl: base, storage: "memory", autoRefresh: false });
-    await client.login(user);
-    const target = `${base}/api/auth`;
-    const authorization = `Bearer ${client.session().accessToken}`;
-    const sides = {
-      raw: () => fetch(target, { headers: { Authorization: authorization } }),
-      client: () => client.fetch(target),
-    };
-    let failed = 0;
-    // One block: `block` sequential requests of one kind, each timed from the
-    // call to the body read in full.
-    const run = async (kind, into) => {
-      for (let i = 0; i < block; i++) {
-        const t0 = performance.now();
-        const res = await sides[kind]();
-        await res.arrayBuffer();
-        into.push(performance.now() - t0);
-        if (res.status !== 200) failed++;
-      }
-    };
-    await run("raw", []); // warm-up: connections, JIT
-    await run("client", []);
-    const times = { raw: [], client: [] };
-    for (let b = 0; b < n / block; b++) {
-      // alternate which side goes first, so neither always follows the other
-      for (const kind of b % 2 ? ["client", "raw"] : ["raw", "client"]) await run(kind, times[kind]);
-    }
-    // What the wrapper itself costs, without the network's noise: the same
-    // calls with the global fetch answering at once (µs per call).
-    const realFetch = globalThis.fetch;
-    const answer = new Response("");
-    globalThis.fetch = () => Promise.resolve(answer);
-    const perCall = async (kind) => {
-      const t0 = performance.now();
-      for (let i = 0; i < stubbedCalls; i++) await sides[kind]();
-      return ((performance.now() - t0) / stubbedCalls) * 1000;
-    };
-    const stubbed = { raw: [], client: [] };
-    for (let round = 0; round < 5; round++) {
-      stubbed.raw.push(await perCall("raw"));
-      stubbed.client.push(await perCall("client"));
-    }
-    globalThis.fetch = realFetch;
-    client.dispose();
-    return { times, failed, stubbed };
-  }, { base: `${url}/t/${tenant}/portos`, user: USER, n: N.overheadRequests, block: N.overheadBlock, stubbedCalls: N.stubbedCalls });
-  await page.close();
+  const r = await runPlainPage(url, "overhead.isolated.html", {
+    base: `${url}/t/${tenant}/portos`, n: N.overheadRequests, block: N.overheadBlock, stubbed: N.stubbedCalls,
+  });
+  if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify(r.times));
   const raw = median(r.times.raw);
   const wrapped = median(r.times.client);
   return {
@@ -392,12 +372,15 @@ async function main() {
   copyFileSync(path.join(bundles, "pos-auth.min.js"), path.join(wwwDir, "pos-auth.min.js"));
   writeFileSync(path.join(wwwDir, "oidc-client-ts.min.js"), await bundleOidcModule());
   writeFileSync(path.join(wwwDir, "blank.html"), '<!doctype html><meta charset="utf-8"><title>pos-auth bench</title>\n');
+  copyFileSync(path.join(benchDir, "overhead-page.js"), path.join(wwwDir, "overhead-page.js"));
+  writeFileSync(path.join(wwwDir, "overhead.isolated.html"),
+    '<!doctype html><meta charset="utf-8"><title>pos-auth overhead</title><script type="module" src="/overhead-page.js"></script>\n');
 
   const emulator = await startEmulator();
   const browser = await launchBrowser(MEMORY_FLAGS);
   if (process.env.BENCH_ONLY === "overhead") {
     try {
-      console.log(JSON.stringify(await overhead(browser, emulator.url), null, 2));
+      console.log(JSON.stringify(await overhead(emulator.url), null, 2));
     } finally {
       await browser.close();
       emulator.stop();
@@ -407,7 +390,7 @@ async function main() {
   let results;
   try {
     log("request overhead");
-    const o = await overhead(browser, emulator.url);
+    const o = await overhead(emulator.url);
     log("start-up");
     const s = await startup(browser, emulator.url);
     log("single flight");

@@ -8,7 +8,8 @@ use crate::state::Shared;
 const HELP: &str = "pos-emulator: PORTOS, CashDesk and MetaDefender auth back ends.\n\
 Back ends: [/t/{tenant}]/portos/api/auth, /cashdesk/api/v2/authenticate, /metadefender/api/user/authenticate\n\
 Control:   [/t/{tenant}]/__emulator/{config,fault,counts,requests,revoke,reset,now}\n\
-Start with --www DIR (and --pkg DIR) to serve a front end here.\n";
+Start with --www DIR (and --pkg DIR) to serve a front end here.\n\
+A page named *.isolated.html is served cross-origin isolated (COOP + COEP).\n";
 
 pub fn serve(shared: &Shared, req: &Request, path: &str) -> Response {
     if req.method != "GET" && req.method != "HEAD" {
@@ -28,8 +29,22 @@ pub fn serve(shared: &Shared, req: &Request, path: &str) -> Response {
     resolve(root, rel)
         .and_then(|file| std::fs::read(&file).ok().map(|bytes| (file, bytes)))
         .map_or_else(not_found, |(file, bytes)| {
-            Response::with_body(200, mime(&file), bytes)
+            let response = Response::with_body(200, mime(&file), bytes);
+            if is_isolated_page(&file) {
+                // For the benchmark: performance.now() at 5 µs, not 100 µs.
+                response
+                    .with_header("Cross-Origin-Opener-Policy", "same-origin")
+                    .with_header("Cross-Origin-Embedder-Policy", "require-corp")
+            } else {
+                response
+            }
         })
+}
+
+fn is_isolated_page(file: &Path) -> bool {
+    file.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".isolated.html"))
 }
 
 fn not_found() -> Response {
@@ -114,5 +129,12 @@ mod tests {
         );
         assert_eq!(mime(Path::new("pos_auth_bg.wasm")), "application/wasm");
         assert_eq!(mime(Path::new("a.MJS")), "text/javascript; charset=utf-8");
+    }
+
+    #[test]
+    fn only_isolated_pages_are_isolated() {
+        assert!(is_isolated_page(Path::new("www/overhead.isolated.html")));
+        assert!(!is_isolated_page(Path::new("www/index.html")));
+        assert!(!is_isolated_page(Path::new("www/isolated.html/x.js")));
     }
 }
