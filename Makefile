@@ -8,6 +8,10 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_PORT ?= 8787
 
 .PHONY: setup pkg emulator demo test test-core test-browser test-e2e test-types clean
+# Binaryen from npm: Debian's (108) misnumbers the externref table export.
+WASM_OPT := tests/node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
+	--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
 setup:
 	@bash .ci/setup
@@ -15,10 +19,7 @@ setup:
 # wasm-pack's output + pkg-template/ = pkg/, the npm package.
 pkg: setup
 	wasm-pack build --release --target web --out-dir pkg --out-name pos_auth --no-pack
-	# Binaryen from npm: Debian's (108) misnumbers the externref table export.
-	tests/node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-		--enable-mutable-globals --enable-reference-types --enable-multivalue \
-		pkg/pos_auth_bg.wasm -o pkg/pos_auth_bg.wasm
+	$(WASM_OPT) pkg/pos_auth_bg.wasm -o pkg/pos_auth_bg.wasm
 	printf 'export default "%s";\n' "$$(gzip -9 -n -c pkg/pos_auth_bg.wasm | base64 -w0)" > pkg/pos_auth_wasm.js
 	cp pkg-template/* pkg/
 	snippet=$$(cd pkg && ls snippets/*/src/web/auth_error.js) && \
@@ -52,9 +53,16 @@ test-types: pkg
 .PHONY: bench test-size size-record
 # The emulator is built optimised here: a debug build serves the bundle slowly
 # enough to weigh on the start-up figure.
-bench: pkg
+bench: pkg core-floor
 	cargo build --release -p pos-emulator
 	cd tests && POS_EMULATOR_BIN=$(CURDIR)/target/release/pos-emulator node bench/bench.mjs
+
+# The pure core alone (tests/bench/core-floor): what no binding work can remove.
+.PHONY: core-floor
+core-floor: setup
+	cargo build --release --target wasm32-unknown-unknown \
+		--manifest-path tests/bench/core-floor/Cargo.toml --target-dir target/core-floor
+	$(WASM_OPT) target/core-floor/wasm32-unknown-unknown/release/pos_auth_core_floor.wasm -o target/core-floor/floor.wasm
 
 # Size budget: fails when the shipped package is > 5 % over tests/bench/size-budget.json.
 test-size: pkg
