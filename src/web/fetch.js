@@ -64,8 +64,8 @@ export async function authFetch(gate, input, init) {
   const plain = typeof input === "string" && (init == null || (typeof init === "object" && init.headers === undefined)) && plainUrl(gate, input);
   const send = plain ? plainSend(plain, init, gate.extra) : generalSend(gate, input, init, replayable);
   if (!send) return fetch(input, init);
-  if (session === undefined) await gate.rust.ready(); // rejects no_session
 
+  // With no session this rejects no_session; inside the margin it refreshes first.
   let token = session ? session.accessToken : await gate.rust.ready();
   let refreshed = false;
   for (let attempt = 0; attempt < 3; attempt++) {
