@@ -7,19 +7,11 @@
 //   backslashes, tabs, a longer path segment, protocol-relative);
 // - `plainUrl`, over thousands of generated strings, only ever accepts one
 //   that the browser's parser resolves under the base, to the same URL.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, launchBrowser } from "./harness.mjs";
+import { emulatorAndBrowser } from "./harness.mjs";
 
-let emulator, browser;
-before(async () => {
-  emulator = await startEmulator();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  emulator?.stop();
-});
+const env = emulatorAndBrowser();
 
 // Appended to the base, absolute and relative: each is read by the URL
 // parser as leaving it, or as a path that only looks like it.
@@ -31,9 +23,9 @@ const TRICKS = [
 
 test("client.fetch sends the token only under the base, for URLs that only look under it", async () => {
   const tenant = `urls${Date.now()}`;
-  const page = await browser.newPage();
-  await page.goto(`${emulator.url}/`);
-  const origin = emulator.url;
+  const page = await env.browser.newPage();
+  await page.goto(`${env.emulator.url}/`);
+  const origin = env.emulator.url;
   const basePath = `/t/${tenant}/portos`;
   const sent = [];
   page.on("request", (r) => sent.push(r));
@@ -69,8 +61,8 @@ test("client.fetch sends the token only under the base, for URLs that only look 
 });
 
 test("plainUrl accepts only strings the browser's parser puts under the base", async () => {
-  const page = await browser.newPage();
-  await page.goto(`${emulator.url}/`);
+  const page = await env.browser.newPage();
+  await page.goto(`${env.emulator.url}/`);
   const result = await page.evaluate(async ({ tricks }) => {
     const glue = await (await fetch("/pkg/pos_auth.js")).text();
     const { makeGate, plainUrl } = await import("/pkg/" + glue.match(/snippets\/[^'"]+\/fetch\.js/)[0]);

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -37,4 +38,22 @@ export function launchBrowser(extraArgs = []) {
       "--no-first-run", "--disable-quic", ...extraArgs,
     ],
   });
+}
+
+/**
+ * For a test file: starts the emulator and a browser before its tests and
+ * stops both after them. The returned object holds `emulator` and `browser`
+ * once the tests run.
+ */
+export function emulatorAndBrowser(browserArgs = []) {
+  const env = { emulator: null, browser: null };
+  before(async () => {
+    env.emulator = await startEmulator();
+    env.browser = await launchBrowser(browserArgs);
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.emulator?.stop();
+  });
+  return env;
 }

@@ -17,9 +17,9 @@
 // A last test calls the package's default client with hostile arguments in a
 // fresh page: browser/hostile.rs can only do that before `configure`, since
 // the default client of its page is shared with browser/default_client.rs.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MEMORY_FLAGS, launchBrowser, startEmulator } from "./harness.mjs";
+import { MEMORY_FLAGS, emulatorAndBrowser } from "./harness.mjs";
 
 const MiB = 1024 * 1024;
 const CYCLES = 10_000;
@@ -27,15 +27,7 @@ const WARMUP = 1_000;
 const CYCLE_BUDGET_MS = 150_000; // for the measured part: 10,000 cycles take ~120 s on 2 cores
 const PAIRS = 10_000;
 
-let emulator, browser;
-before(async () => {
-  emulator = await startEmulator();
-  browser = await launchBrowser(MEMORY_FLAGS);
-});
-after(async () => {
-  await browser?.close();
-  emulator?.stop();
-});
+const env = emulatorAndBrowser(MEMORY_FLAGS);
 
 // Runs before any page script: keeps every wasm instance's exports.
 function hookWasm() {
@@ -71,12 +63,12 @@ async function measureInPage() {
 }
 
 async function freshPage(tenantName) {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
   await page.addInitScript(hookWasm);
   // Any document of the emulator's origin will do; this one runs no script.
-  await page.goto(`${emulator.url}/pkg/package.json`);
-  const base = `${emulator.url}/t/${tenantName}`;
+  await page.goto(`${env.emulator.url}/pkg/package.json`);
+  const base = `${env.emulator.url}/t/${tenantName}`;
   await page.evaluate((src) => { globalThis.measure = (0, eval)(`(${src})`); }, measureInPage.toString());
   await page.evaluate(async (base) => {
     globalThis.m = await import("/pkg/index.js");

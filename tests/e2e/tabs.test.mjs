@@ -2,23 +2,15 @@
 // other's rotated tokens, and sign out together. Runs the real package in
 // Chromium against the emulator (opening a window copies sessionStorage,
 // exactly as "Duplicate tab" does).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, launchBrowser } from "./harness.mjs";
+import { emulatorAndBrowser } from "./harness.mjs";
 
-let emulator, browser;
-before(async () => {
-  emulator = await startEmulator();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  emulator?.stop();
-});
+const env = emulatorAndBrowser();
 
 async function signedInPage(context, tenant) {
   const page = await context.newPage();
-  await page.goto(`${emulator.url}/`);
+  await page.goto(`${env.emulator.url}/`);
   await page.evaluate(async (base) => {
     const m = await import("/pkg/index.js");
     await fetch(`${base}/__emulator/config`, { method: "POST", body: JSON.stringify({ tokenLifetime: 4 }) });
@@ -26,14 +18,14 @@ async function signedInPage(context, tenant) {
     window.events = [];
     window.client.onChange((e) => window.events.push(e.type));
     await window.client.login({ userName: "999", password: "1234", deviceName: "P01" });
-  }, `${emulator.url}/t/${tenant}`);
+  }, `${env.emulator.url}/t/${tenant}`);
   return page;
 }
 
 test("duplicated tabs refresh once per rotation and keep the same token", async () => {
   const tenant = `tabs${Date.now()}`;
-  const base = `${emulator.url}/t/${tenant}`;
-  const context = await browser.newContext();
+  const base = `${env.emulator.url}/t/${tenant}`;
+  const context = await env.browser.newContext();
   const signedInAt = Date.now();
   const first = await signedInPage(context, tenant);
   const [second] = await Promise.all([
@@ -79,7 +71,7 @@ test("duplicated tabs refresh once per rotation and keep the same token", async 
 
 test("tabs with different sessions never affect each other", async () => {
   const tenant = `tabs2${Date.now()}`;
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const a = await signedInPage(context, tenant);
   const b = await signedInPage(context, tenant);
   await a.evaluate(() => window.client.logout());
