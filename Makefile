@@ -9,9 +9,10 @@ DEMO_PORT ?= 8787
 
 .PHONY: setup pkg emulator demo test test-core test-browser test-e2e test-types clean
 # Binaryen from npm: Debian's (108) misnumbers the externref table export.
-WASM_OPT := tests/node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
-	--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+WASM_OPT_TOOL := tests/node_modules/.bin/wasm-opt
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
+WASM_OPT := $(WASM_OPT_TOOL) -Oz --converge --strip-debug --strip-producers $(WASM_FEATURES)
 
 setup:
 	@bash .ci/setup
@@ -20,6 +21,7 @@ setup:
 pkg: setup
 	wasm-pack build --release --target web --out-dir pkg --out-name pos_auth --no-pack
 	$(WASM_OPT) pkg/pos_auth_bg.wasm -o pkg/pos_auth_bg.wasm
+	node tests/build/minify-names.mjs pkg/pos_auth_bg.wasm pkg/pos_auth.js -- $(WASM_OPT_TOOL) $(WASM_FEATURES)
 	printf 'export default "%s";\n' "$$(gzip -9 -n -c pkg/pos_auth_bg.wasm | base64 -w0)" > pkg/pos_auth_wasm.js
 	cp pkg-template/* pkg/
 	snippet=$$(cd pkg && ls snippets/*/src/web/auth_error.js) && \
