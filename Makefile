@@ -12,7 +12,7 @@ DEMO_PORT ?= 8787
 WASM_OPT_TOOL := tests/node_modules/.bin/wasm-opt
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
-WASM_OPT := $(WASM_OPT_TOOL) -Oz --converge --strip-debug --strip-producers $(WASM_FEATURES)
+WASM_OPT := $(WASM_OPT_TOOL) -Oz --converge --strip-debug --strip-producers --strip-target-features $(WASM_FEATURES)
 
 setup:
 	@bash .ci/setup
