@@ -313,9 +313,10 @@ async function memory(browser, url) {
   const r = await page.evaluate(async ({ base, user, cycles, warmup, every }) => {
     const { AuthClient } = await import("/pkg/index.js");
     // The entry already initialised the glue module; calling its init again
-    // returns that instance's exports, memory included.
+    // returns that instance's exports, memory included (found by its type:
+    // `make pkg` shortens the export names).
     const { default: init } = await import("/pkg/pos_auth.js");
-    const { memory } = await init();
+    const memory = Object.values(await init()).find((v) => v instanceof WebAssembly.Memory);
     if (typeof gc !== "function") throw new Error("gc() missing: launch with --js-flags=--expose-gc");
     const read = () => {
       gc();
