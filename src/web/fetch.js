@@ -1,8 +1,9 @@
 // client.fetch / authFetch, the request side. The decisions (which token,
 // whether to refresh first, what a 401 means) are made in Rust behind
 // `gate.rust`; this file only moves the request, in JS, so that a call costs
-// about what a raw `fetch` costs: one URL parse, one Headers copy and no
-// Request unless the caller passed one.
+// about what a raw `fetch` costs: for a string URL under the base with no
+// headers of its own, a string check and a header record; otherwise one URL
+// parse, one Headers copy and no Request unless the caller passed one.
 
 /** The per-client gate: the base URL split once, and the Rust side. */
 export function makeGate(rust, origin, path, headers) {
