@@ -133,20 +133,8 @@ async fn metadefender_user_mapping_and_raw() {
 async fn metadefender_refresh_rotates_the_tokens() {
     let t = tenant();
     let (client, o, s) = signed_in_to(&t, "metadefender", "").await;
-    let (events, _) = listen(&client);
-    microtasks().await;
-    let old = token_of(&s);
-    let r = await_js(client.refresh()).await.expect("refresh");
+    let (old, r, body) = refresh_and_check(&t, &client, &o, &s, REFRESH_PATH).await;
     let new = token_of(&r);
-    assert_ne!(new, old);
-    assert_eq!(count(&t, MD_REFRESH).await, 1);
-    assert_eq!(types(&events), ["initial", "refreshed"]);
-    assert!(stored(&key_of(&o)).unwrap().contains(&new));
-    let sent = requests_to(&t, "POST", REFRESH_PATH).await;
-    let req = &sent[0];
-    assert_eq!(header(req, "accept").as_deref(), Some("application/json"));
-    assert!(header(req, "content-type").is_some_and(|c| c.starts_with("application/json")));
-    let body = json(&get_str(req, "body").unwrap());
     assert_eq!(keys(&body), ["accessToken", "refreshToken"]);
     assert_eq!(get_str(&body, "accessToken"), Some(old.clone()));
     let first_refresh = get_str(&body, "refreshToken").expect("refreshToken in the body");

@@ -8,23 +8,9 @@ use wasm_bindgen_test::wasm_bindgen_test;
 async fn refresh_returns_a_new_token_after_one_request() {
     let t = tenant();
     let (client, o, s) = signed_in(&t, "").await;
-    let (events, _) = listen(&client);
-    microtasks().await;
-    let old = token_of(&s);
-    let r = await_js(client.refresh()).await.expect("refresh");
-    let new = token_of(&r);
-    assert_ne!(new, old);
-    assert_eq!(count(&t, PORTOS_REFRESH).await, 1);
-    assert_eq!(current_token(&client), Some(new.clone()));
-    assert!(stored(&key_of(&o)).unwrap().contains(&new), "storage not updated");
-    assert_eq!(types(&events), ["initial", "refreshed"]);
-    assert_eq!(token_of(&get(&events.borrow()[1], "session")), new);
-    let sent = requests_to(&t, "POST", "/portos/api/auth/refresh").await;
-    let body = json(&get_str(&sent[0], "body").unwrap());
+    let (old, r, body) = refresh_and_check(&t, &client, &o, &s, "/portos/api/auth/refresh").await;
     assert_eq!(get_str(&body, "tokenId"), Some(old));
     assert!(get_str(&body, "refreshToken").is_some_and(|r| !r.is_empty()));
-    assert!(header(&sent[0], "content-type").is_some_and(|c| c.starts_with("application/json")));
-    assert_eq!(header(&sent[0], "accept").as_deref(), Some("application/json"));
     // The new token works; the user is kept.
     assert_eq!(get_str(&get(&r, "user"), "name").as_deref(), Some("Majiteľ"));
     await_js(client.profile()).await.expect("profile with the new token");

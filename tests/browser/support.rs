@@ -231,6 +231,28 @@ pub fn token_of(session: &JsValue) -> String {
 }
 
 /// The current access token of a client.
+/// One explicit refresh of a signed-in client, with what every back end that
+/// refreshes must show: a new token from one JSON request to `path`, stored,
+/// current, and reported as `refreshed` after `initial`. Returns the old
+/// token, the refreshed session and the body the request carried.
+pub async fn refresh_and_check(tenant: &str, client: &AuthClient, options: &JsValue, session: &JsValue, path: &str) -> (String, JsValue, JsValue) {
+    let (events, _) = listen(client);
+    microtasks().await;
+    let old = token_of(session);
+    let refreshed = await_js(client.refresh()).await.expect("refresh");
+    let new = token_of(&refreshed);
+    assert_ne!(new, old);
+    let sent = requests_to(tenant, "POST", path).await;
+    assert_eq!(sent.len(), 1, "refresh requests");
+    assert_eq!(current_token(client), Some(new.clone()));
+    assert!(stored(&key_of(options)).unwrap().contains(&new), "storage not updated");
+    assert_eq!(types(&events), ["initial", "refreshed"]);
+    assert_eq!(token_of(&get(&events.borrow()[1], "session")), new);
+    assert_eq!(header(&sent[0], "accept").as_deref(), Some("application/json"));
+    assert!(header(&sent[0], "content-type").is_some_and(|c| c.starts_with("application/json")));
+    (old, refreshed, json(&get_str(&sent[0], "body").unwrap()))
+}
+
 pub fn current_token(client: &AuthClient) -> Option<String> {
     get_str(&client.session().unwrap(), "accessToken")
 }
@@ -252,7 +274,6 @@ pub async fn within(p: Promise, ms: i32) -> Option<Result<JsValue, JsValue>> {
 
 pub const CASHDESK_LOGIN: &str = "POST /cashdesk/api/v2/authenticate";
 pub const MD_LOGIN: &str = "POST /metadefender/api/user/authenticate";
-pub const MD_REFRESH: &str = "POST /metadefender/api/user/refreshToken";
 
 /// Options for `backend` ("cashdesk" / "metadefender") at `base`, with a fresh storage key.
 pub fn backend_options(base: &str, backend: &str, extra: &str) -> JsValue {
