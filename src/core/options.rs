@@ -68,6 +68,9 @@ impl Config {
     }
 }
 
+/// CashDesk's zone when the option is absent (API.md).
+pub const DEFAULT_SERVER_TIME_ZONE: &str = "Europe/Kyiv";
+
 const KNOWN: [&str; 11] = [
     "baseUrl", "backend", "storage", "storageKey", "autoRefresh", "refreshMargin", "timeout",
     "headers", "developerId", "serverTimeZone", "allowInsecureHttp",
@@ -130,7 +133,7 @@ pub fn parse(options: &Json) -> Result<Config, AuthError> {
         timeout_ms: crate::core::float::ceil(number("timeout", 10_000.0, true)?).min(MAX_TIMER_MS),
         headers: headers(get("headers"))?,
         developer_id: string("developerId")?,
-        server_time_zone: string("serverTimeZone")?.unwrap_or_else(|| "Europe/Kyiv".to_owned()),
+        server_time_zone: string("serverTimeZone")?.unwrap_or_else(|| DEFAULT_SERVER_TIME_ZONE.to_owned()),
     })
 }
 

@@ -231,7 +231,12 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
 
 fn parse_options(options: &JsValue) -> Result<Config, AuthError> {
     let cfg = parse_options_json(options)?;
-    if convert::offset_in(&cfg.server_time_zone, 0).is_none() {
+    // Asking Intl about a zone loads that zone's data: 20-50 ms in a fresh
+    // page, most of the start-up. The default needs no asking (zoneOffset
+    // falls back to its old name on an older ICU), so only a zone the page
+    // chose is checked here.
+    let chosen = cfg.server_time_zone != crate::core::options::DEFAULT_SERVER_TIME_ZONE;
+    if chosen && convert::offset_in(&cfg.server_time_zone, 0).is_none() {
         return Err(AuthError::invalid("serverTimeZone must be an IANA time zone such as \"Europe/Kyiv\""));
     }
     Ok(cfg)
