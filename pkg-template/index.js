@@ -5,7 +5,7 @@
 // consumer only writes `import { AuthClient } from "pos-auth"`: no init call,
 // no bundler plugin.
 //
-// The wasm travels inside a JS module (gzip, then base64, made by `make pkg`)
+// The wasm travels inside a JS module (gzip by zopfli, then base64, made by `make pkg`)
 // rather than beside it: bundlers that pre-bundle dependencies, such as Vite's
 // dev server, move this file away from any sibling .wasm, and a URL to it
 // would 404. Gzip first keeps the download as small as a separate .wasm, and
