@@ -130,7 +130,10 @@ async function runPlainPage(url, page, params) {
   } finally {
     clearTimeout(timer);
     server.close();
-    const exited = new Promise((resolve) => (browser.exitCode !== null ? resolve() : browser.once("exit", resolve)));
+    const exited = new Promise((resolve) => {
+      if (browser.exitCode !== null || browser.pid === undefined) return resolve();
+      browser.once("exit", resolve);
+    });
     try {
       process.kill(-browser.pid, "SIGKILL");
     } catch {
@@ -398,7 +401,13 @@ async function main() {
     '<!doctype html><meta charset="utf-8"><title>pos-auth overhead</title><script type="module" src="/overhead-page.js"></script>\n');
 
   const emulator = await startEmulator();
-  const browser = await launchBrowser(MEMORY_FLAGS);
+  let browser;
+  try {
+    browser = await launchBrowser(MEMORY_FLAGS);
+  } catch (e) {
+    emulator.stop(); // else its process keeps this one alive
+    throw e;
+  }
   if (process.env.BENCH_ONLY === "overhead") {
     try {
       console.log(JSON.stringify(await overhead(emulator.url), null, 2));
