@@ -24,7 +24,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { MEMORY_FLAGS, launchBrowser } from "../e2e/harness.mjs";
+import { CHROMIUM, CHROMIUM_FLAGS, MEMORY_FLAGS, launchBrowser } from "../e2e/harness.mjs";
 import { benchDir, bundleOidcModule, measureCoreFloor, measureOurs, measurePeers, pkgDir, repo } from "./size.mjs";
 import { renderSizeSvg } from "./svg.mjs";
 
@@ -112,12 +112,9 @@ async function runPlainPage(url, page, params) {
   const report = `http://127.0.0.1:${server.address().port}/`;
   const profile = mkdtempSync(path.join(os.tmpdir(), "pos-auth-bench-"));
   const query = new URLSearchParams({ ...params, report });
-  // Its own process group, so that it and its helpers can be stopped together.
-  const browser = spawn(process.env.CHROMIUM ?? "/usr/bin/chromium", [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-    `--user-data-dir=${profile}`, `${url}/${page}?${query}`,
-  ], { stdio: "ignore", detached: true });
+  // Started here rather than by Playwright, so no DevTools connection is
+  // made; in its own process group, so it and its helpers stop together.
+  const browser = spawn(CHROMIUM, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, `${url}/${page}?${query}`], { stdio: "ignore", detached: true });
   let timer;
   try {
     const body = await Promise.race([

@@ -29,15 +29,16 @@ export async function startEmulator(args = []) {
 /** Flags for exact heap figures and a `gc()` to call before reading them. */
 export const MEMORY_FLAGS = ["--enable-precise-memory-info", "--js-flags=--expose-gc"];
 
+/** Debian's Chromium (never a downloaded one), and how every run starts it. */
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export const CHROMIUM_FLAGS = [
+  "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--no-first-run", "--disable-quic",
+];
+
 export function launchBrowser(extraArgs = []) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--no-first-run", "--disable-quic", ...extraArgs,
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS, ...extraArgs] });
 }
 
 /**
