@@ -9,7 +9,6 @@
 //! claims, expiry and clock skew, scheduling, errors) in plain Rust that is
 //! tested natively; `web` (wasm32 only) binds it to fetch, storage, timers
 //! and page events, and is the only part JavaScript sees.
-
 //!
 //! The shipped build is `no_std` (feature `std` off): the crate brings its
 //! own panic handler and allocator (`web::runtime`), which keeps core::fmt

@@ -2,7 +2,6 @@
 //! the session, or keep it and schedule the next attempt. Pure: time and
 //! jitter come in as arguments.
 
-
 use super::error::{AuthError, Code};
 use super::options::Backend;
 use super::schedule::{backoff_ms, Progress};
