@@ -18,4 +18,4 @@ export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-240}
 # Chromium flags come from tests/webdriver.json (as root it needs --no-sandbox).
 cp tests/webdriver.json webdriver.json
 trap 'kill $emulator 2>/dev/null || true; rm -f "$out" webdriver.json' EXIT
-wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test browser --features std "$@"
+wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test browser "$@"

@@ -1,12 +1,14 @@
 //! `AuthError`: every failure the module reports, and how a server's error
 //! body becomes one.
 
-use crate::prelude::*;
+use serde::Serialize;
 
-use super::json::{obj, Json};
+use super::backend::{Answer, Body, FieldErrors};
+use super::field::Scalar;
 
 /// The error codes of API.md.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Code {
     InvalidArgument,
     NotConfigured,
@@ -70,7 +72,8 @@ impl Code {
 }
 
 /// One validation failure of a field.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FieldError {
     pub member_name: String,
     pub message: String,
@@ -96,7 +99,10 @@ impl ::core::ops::DerefMut for AuthError {
     }
 }
 
-#[derive(Clone, PartialEq, Debug)]
+/// The fields of the JavaScript `AuthError` (its `retryable` follows from
+/// the code, there).
+#[derive(Clone, PartialEq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AuthErrorFields {
     pub code: Code,
     pub message: String,
@@ -104,8 +110,8 @@ pub struct AuthErrorFields {
     pub title: Option<String>,
     pub detail: Option<String>,
     pub trace_id: Option<String>,
-    /// The back end's own code: a string or a number, kept as JSON.
-    pub error_code: Option<Json>,
+    /// The back end's own code: a string or a number.
+    pub error_code: Option<Scalar>,
     pub errors: Vec<FieldError>,
     pub retry_after: Option<u32>,
 }
@@ -147,8 +153,8 @@ impl AuthError {
             return;
         }
         let scrub = |s: &mut String| {
-            if let Some(scrubbed) = super::text::replace_all(s, secret, "•••") {
-                *s = scrubbed;
+            if s.contains(secret) {
+                *s = s.replace(secret, "•••");
             }
         };
         let fields = &mut *self.0;
@@ -159,33 +165,6 @@ impl AuthError {
         for f in &mut fields.errors {
             scrub(&mut f.message);
         }
-    }
-
-    /// The fields of the JavaScript `AuthError`, as JSON.
-    pub fn to_json(&self) -> Json {
-        let errors = self
-            .errors
-            .iter()
-            .map(|e| {
-                obj([
-                    ("memberName", Json::str(&e.member_name)),
-                    ("message", Json::str(&e.message)),
-                    ("code", Json::opt_str(e.code.as_deref())),
-                ])
-            })
-            .collect();
-        obj([
-            ("code", Json::str(self.code.as_str())),
-            ("message", Json::str(&self.message)),
-            ("status", Json::opt_int(self.status.map(i64::from))),
-            ("title", Json::opt_str(self.title.as_deref())),
-            ("detail", Json::opt_str(self.detail.as_deref())),
-            ("traceId", Json::opt_str(self.trace_id.as_deref())),
-            ("errorCode", self.error_code.clone().unwrap_or(Json::Null)),
-            ("errors", Json::Arr(errors)),
-            ("retryable", Json::Bool(self.code.retryable())),
-            ("retryAfter", Json::opt_int(self.retry_after.map(i64::from))),
-        ])
     }
 }
 
@@ -200,9 +179,9 @@ pub enum Call {
 
 /// Maps a non-2xx answer to an error. `body` is the text as received (maybe
 /// not JSON at all); `retry_after` is the header's value, if readable.
-pub fn from_status(call: Call, status: u16, body: &str, retry_after: Option<u32>) -> AuthError {
-    let json = Json::parse(body).filter(|j| matches!(j, Json::Obj(_)));
-    let errors = json.as_ref().map(field_errors).unwrap_or_default();
+pub fn from_status(call: Call, status: u16, answer: &impl Answer, retry_after: Option<u32>) -> AuthError {
+    let body: Option<Body> = answer.read();
+    let errors = body.as_ref().map(field_errors).unwrap_or_default();
     let code = match status {
         400 | 401 | 403 if call == Call::Refresh => Code::SessionExpired,
         400 | 422 if !errors.is_empty() => Code::Validation,
@@ -219,17 +198,13 @@ pub fn from_status(call: Call, status: u16, body: &str, retry_after: Option<u32>
     if code == Code::RateLimited || code == Code::Server {
         e.retry_after = retry_after;
     }
-    if let Some(j) = &json {
-        let text = |k| j.str_at(k).filter(|s| !s.is_empty()).map(str::to_owned);
-        e.title = text("title");
-        e.detail = text("detail");
-        e.trace_id = text("traceId");
-        e.error_code = ["errorCode", "responseKey"]
-            .iter()
-            .filter_map(|k| j.get(k))
-            .find(|v| matches!(v, Json::Str(_) | Json::Num(_)))
-            .cloned();
-        if let Some(m) = ["detail", "title", "responseMessage", "message"].iter().find_map(|k| text(k)) {
+    if let Some(b) = body {
+        let text = |f: &super::field::Field<String>| f.text().map(str::to_owned);
+        e.title = text(&b.title);
+        e.detail = text(&b.detail);
+        e.trace_id = text(&b.trace_id);
+        e.error_code = b.error_code.given().or(b.response_key.given());
+        if let Some(m) = [&b.detail, &b.title, &b.response_message, &b.message].into_iter().find_map(text) {
             e.message = m;
         }
     }
@@ -238,55 +213,53 @@ pub fn from_status(call: Call, status: u16, body: &str, retry_after: Option<u32>
 
 /// Validation details: PORTOS's `[{memberName, message, code}]`, or the
 /// ASP.NET dictionary `{"Field": ["message", …]}`.
-fn field_errors(body: &Json) -> Vec<FieldError> {
-    match body.get("errors") {
-        Some(Json::Arr(items)) => items
+fn field_errors(body: &Body) -> Vec<FieldError> {
+    match body.errors.as_ref().given() {
+        Some(FieldErrors::List(items)) => items
             .iter()
             .filter_map(|it| {
                 Some(FieldError {
-                    member_name: it.str_at("memberName").unwrap_or_default().to_owned(),
-                    message: it.str_at("message")?.to_owned(),
-                    code: match it.get("code") {
-                        Some(Json::Str(s)) => Some(s.clone()),
-                        Some(Json::Num(n)) => Some(n.clone()),
-                        _ => None,
+                    member_name: it.member_name.str().unwrap_or_default().to_owned(),
+                    message: it.message.str()?.to_owned(),
+                    code: match it.code.as_ref().given() {
+                        Some(Scalar::Str(s)) => Some(s.clone()),
+                        Some(Scalar::Num(n)) => integer_text(*n),
+                        None => None,
                     },
                 })
             })
             .collect(),
-        Some(Json::Obj(fields)) => fields
+        Some(FieldErrors::Dict(fields)) => fields
             .iter()
-            .flat_map(|(name, msgs)| {
-                let msgs = match msgs {
-                    Json::Arr(m) => m.iter().filter_map(Json::as_str).collect(),
-                    Json::Str(s) => vec![s.as_str()],
-                    _ => Vec::new(),
-                };
-                msgs.into_iter().map(move |m| FieldError {
-                    member_name: name.clone(),
-                    message: m.to_owned(),
-                    code: None,
-                })
+            .flat_map(|(name, messages)| {
+                messages.iter().map(move |m| FieldError { member_name: name.clone(), message: m.clone(), code: None })
             })
             .collect(),
-        _ => Vec::new(),
+        None => Vec::new(),
     }
+}
+
+/// A numeric code as text, for whole numbers (the codes servers send); no
+/// float is ever formatted.
+fn integer_text(n: f64) -> Option<String> {
+    (n.fract() == 0.0 && n.abs() < 1e15).then(|| (n as i64).to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::backend::tests::answer;
 
     const SEED_401: &str = r#"{"title":"Nesprávne meno alebo heslo.","status":401,"instance":"/api/auth","errorCode":"Unauthorized","traceId":"0HMM3ODQRAVOG:00000002"}"#;
 
     #[test]
     fn seed_login_401_is_invalid_credentials_with_problem_fields() {
-        let e = from_status(Call::Login, 401, SEED_401, None);
+        let e = from_status(Call::Login, 401, &answer(SEED_401), None);
         assert_eq!(e.code, Code::InvalidCredentials);
         assert_eq!(e.message, "Nesprávne meno alebo heslo.");
         assert_eq!(e.title.as_deref(), Some("Nesprávne meno alebo heslo."));
         assert_eq!(e.trace_id.as_deref(), Some("0HMM3ODQRAVOG:00000002"));
-        assert_eq!(e.error_code, Some(Json::str("Unauthorized")));
+        assert_eq!(e.error_code, Some(Scalar::Str("Unauthorized".into())));
         assert_eq!(e.status, Some(401));
         assert!(!e.code.retryable());
     }
@@ -295,12 +268,12 @@ mod tests {
     fn validation_needs_field_errors() {
         let body = r#"{"title":"One or more validation errors occurred.","status":400,"errorCode":1001,
             "errors":[{"memberName":"UserName","message":"The UserName field is required.","code":"Required"}]}"#;
-        let e = from_status(Call::Login, 400, body, None);
+        let e = from_status(Call::Login, 400, &answer(body), None);
         assert_eq!(e.code, Code::Validation);
-        assert_eq!(e.error_code, Some(Json::Num("1001".into())));
+        assert_eq!(e.error_code, Some(Scalar::Num(1001.0)));
         assert_eq!(e.errors[0].member_name, "UserName");
         let dict = r#"{"errors":{"Password":["Too short","Too simple"]}}"#;
-        let e = from_status(Call::Profile, 422, dict, None);
+        let e = from_status(Call::Profile, 422, &answer(dict), None);
         assert_eq!((e.code, e.errors.len()), (Code::Validation, 2));
     }
 
@@ -317,34 +290,34 @@ mod tests {
             (Call::Profile, 404, Code::BadResponse),
         ];
         for (call, status, code) in cases {
-            assert_eq!(from_status(call, status, "<html>", Some(3)).code, code, "{call:?} {status}");
+            assert_eq!(from_status(call, status, &answer("<html>"), Some(3)).code, code, "{call:?} {status}");
         }
     }
 
     #[test]
     fn a_quoted_password_is_redacted() {
         let body = r#"{"title":"Bad password hunter2","detail":"hunter2 is wrong","errors":[{"memberName":"Password","message":"'hunter2' too weak"}]}"#;
-        let mut e = from_status(Call::Login, 400, body, None);
+        let mut e = from_status(Call::Login, 400, &answer(body), None);
         e.redact("hunter2");
         let all = format!("{} {:?} {:?} {:?}", e.message, e.title, e.detail, e.errors);
         assert!(!all.contains("hunter2"), "{all}");
-        let mut e = from_status(Call::Login, 401, r#"{"title":"a 1 b"}"#, None);
+        let mut e = from_status(Call::Login, 401, &answer(r#"{"title":"a 1 b"}"#), None);
         e.redact("1");
         assert_eq!(e.message, "a 1 b");
     }
 
     #[test]
     fn retry_after_only_where_retrying_makes_sense() {
-        assert_eq!(from_status(Call::Login, 429, "", Some(7)).retry_after, Some(7));
-        assert_eq!(from_status(Call::Login, 401, "", Some(7)).retry_after, None);
+        assert_eq!(from_status(Call::Login, 429, &answer(""), Some(7)).retry_after, Some(7));
+        assert_eq!(from_status(Call::Login, 401, &answer(""), Some(7)).retry_after, None);
     }
 
     #[test]
     fn message_order_and_metadefender_keys() {
-        let e = from_status(Call::Refresh, 401, r#"{"responseKey":"Auth_Expired","responseMessage":"Token expired","message":"x"}"#, None);
+        let e = from_status(Call::Refresh, 401, &answer(r#"{"responseKey":"Auth_Expired","responseMessage":"Token expired","message":"x"}"#), None);
         assert_eq!(e.message, "Token expired");
-        assert_eq!(e.error_code, Some(Json::str("Auth_Expired")));
-        let e = from_status(Call::Login, 500, "<h1>boom</h1>", None);
+        assert_eq!(e.error_code, Some(Scalar::Str("Auth_Expired".into())));
+        let e = from_status(Call::Login, 500, &answer("<h1>boom</h1>"), None);
         assert_eq!(e.message, Code::Server.default_message());
     }
 }

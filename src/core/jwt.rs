@@ -1,9 +1,9 @@
 //! Reads the claims of a JWT. It never verifies a signature: the client is
 //! not the audience of the token, it only needs to know when it expires.
 
-use crate::prelude::*;
+use serde::Deserialize;
 
-use super::json::Json;
+use super::field::Field;
 
 /// The time claims of a token, in seconds since the epoch on the server's clock.
 #[derive(Clone, Copy, PartialEq, Debug, Default)]
@@ -22,13 +22,24 @@ pub fn claims(token: &str) -> Option<Claims> {
         return None;
     }
     let bytes = base64url_decode(payload)?;
-    let json = Json::parse(::core::str::from_utf8(&bytes).ok()?)?;
-    if !matches!(json, Json::Obj(_)) {
-        return None;
-    }
-    let num = |k| json.get(k).and_then(Json::as_f64).filter(|f| f.is_finite());
-    Some(Claims { exp: num("exp"), iat: num("iat"), nbf: num("nbf") })
+    // From text, as storage is read: one serde_json parser in the wasm, not
+    // two. Field: a payload that is not an object is no JWT here.
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let payload = serde_json::from_str::<Field<Payload>>(text).ok()?.given()?;
+    let num = |f: Field<f64>| f.given().filter(|n| n.is_finite());
+    Some(Claims { exp: num(payload.exp), iat: num(payload.iat), nbf: num(payload.nbf) })
 }
+
+/// The claims read from a payload; all others are skipped.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Payload {
+    exp: Field<f64>,
+    iat: Field<f64>,
+    nbf: Field<f64>,
+}
+
+crate::object_shape!(Payload);
 
 /// Decodes unpadded (or padded) base64url; `None` on any other character.
 pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {

@@ -72,7 +72,7 @@ pub fn on_401(backend: Backend, sent_token: &str, current_token: Option<&str>, r
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::{obj, Json};
+    use crate::core::session::{UserProfile, Version};
     use crate::core::options::Backend;
     use crate::core::schedule::{plan, Action};
 
@@ -80,6 +80,7 @@ mod tests {
 
     fn record() -> Record {
         Record {
+            version: Version,
             backend: Backend::Portos,
             base_url: "https://a".into(),
             id: "id".into(),
@@ -90,7 +91,7 @@ mod tests {
             expires_at: Some(T0 + 300_000),
             refresh_expires_at: None,
             skew: 0,
-            user: obj([("raw", Json::Obj(vec![]))]),
+            user: UserProfile::empty(),
         }
     }
 

@@ -3,14 +3,12 @@
 
 pub mod backend;
 pub mod error;
-pub mod float;
+pub mod field;
 #[cfg(test)]
 mod fuzz;
-pub mod json;
 pub mod jwt;
 pub mod machine;
 pub mod options;
 pub mod schedule;
 pub mod session;
-pub mod text;
 pub mod time;

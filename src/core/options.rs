@@ -1,11 +1,12 @@
 //! `AuthOptions`: validation with messages that name the option, and defaults.
 
-use crate::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::error::AuthError;
-use super::json::Json;
+use super::field::{Field, Members};
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Backend {
     Portos,
     CashDesk,
@@ -59,7 +60,7 @@ impl Config {
     /// the URL is already the browser's normalised form.
     pub fn base_origin_and_path(&self) -> (&str, &str) {
         let url = self.base_url.as_str();
-        let authority_start = super::text::find(url, "://").map_or(0, |i| i + 3);
+        let authority_start = url.find("://").map_or(0, |i| i + 3);
         let path_start = url.get(authority_start..).and_then(|rest| rest.find('/')).map(|i| authority_start + i);
         match path_start.and_then(|i| Some((url.get(..i)?, url.get(i..)?))) {
             Some(split) => split,
@@ -79,46 +80,65 @@ const KNOWN: [&str; 11] = [
 /// The longest wait a browser timer takes (2^31 − 1 ms).
 pub const MAX_TIMER_MS: i64 = 2_147_483_647;
 
-/// Validates the options object. `base_url` must already be the href the
-/// browser's URL parser produced (the web layer parses it).
-pub fn parse(options: &Json) -> Result<Config, AuthError> {
-    let Json::Obj(members) = options else {
+/// The options object as the module reads it.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Options {
+    /// The object's own member names, to refuse unknown ones.
+    #[serde(skip)]
+    pub names: Vec<String>,
+    pub base_url: Field<String>,
+    pub backend: Field<String>,
+    pub storage: Field<String>,
+    pub storage_key: Field<String>,
+    pub auto_refresh: Field<bool>,
+    pub refresh_margin: Field<f64>,
+    pub timeout: Field<f64>,
+    pub headers: Field<Members<String>>,
+    pub developer_id: Field<String>,
+    pub server_time_zone: Field<String>,
+    pub allow_insecure_http: Field<bool>,
+}
+
+/// Validates the options object (`None` when it is not an object).
+/// `base_url` must already be the href the browser's URL parser produced
+/// (the web layer parses it).
+pub fn parse(options: Option<&Options>) -> Result<Config, AuthError> {
+    let Some(o) = options else {
         return Err(AuthError::invalid("options must be an object such as { baseUrl: \"https://pos.example\" }"));
     };
-    if let Some((k, _)) = members.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
+    if let Some(k) = o.names.iter().find(|k| !KNOWN.contains(&k.as_str())) {
         return Err(AuthError::invalid(["unknown option \"", k, "\""].concat()));
     }
-    let get = |k: &str| options.get(k);
-    let string = |k: &str| -> Result<Option<String>, AuthError> {
-        match get(k) {
-            None => Ok(None),
-            Some(Json::Str(s)) if !s.is_empty() => Ok(Some(s.clone())),
-            Some(_) => Err(AuthError::invalid([k, " must be a non-empty string"].concat())),
+    let string = |k: &str, v: &Field<String>| -> Result<Option<String>, AuthError> {
+        match v {
+            Field::Absent => Ok(None),
+            Field::Given(s) if !s.is_empty() => Ok(Some(s.clone())),
+            _ => Err(AuthError::invalid([k, " must be a non-empty string"].concat())),
         }
     };
-    let boolean = |k: &str, default: bool| match get(k) {
-        None => Ok(default),
-        Some(Json::Bool(b)) => Ok(*b),
-        Some(_) => Err(AuthError::invalid([k, " must be true or false"].concat())),
+    let boolean = |k: &str, v: &Field<bool>, default: bool| match v {
+        Field::Absent => Ok(default),
+        Field::Given(b) => Ok(*b),
+        Field::Mistyped => Err(AuthError::invalid([k, " must be true or false"].concat())),
     };
-    let number = |k: &str, default: f64, min_exclusive: bool| -> Result<f64, AuthError> {
-        let Some(v) = get(k) else { return Ok(default) };
-        let n = v.as_f64().filter(|n| n.is_finite());
-        match n {
-            Some(n) if n > 0.0 || (n == 0.0 && !min_exclusive) => Ok(n),
+    let number = |k: &str, v: &Field<f64>, default: f64, min_exclusive: bool| -> Result<f64, AuthError> {
+        match *v {
+            Field::Absent => Ok(default),
+            Field::Given(n) if n.is_finite() && (n > 0.0 || (n == 0.0 && !min_exclusive)) => Ok(n),
             _ => Err(AuthError::invalid([k, " must be a finite number ", if min_exclusive { "> 0" } else { ">= 0" }].concat())),
         }
     };
 
-    let allow_insecure = boolean("allowInsecureHttp", false)?;
-    let base_url = string("baseUrl")?.ok_or_else(|| AuthError::invalid("baseUrl is required"))?;
+    let allow_insecure = boolean("allowInsecureHttp", &o.allow_insecure_http, false)?;
+    let base_url = string("baseUrl", &o.base_url)?.ok_or_else(|| AuthError::invalid("baseUrl is required"))?;
     let base_url = check_base_url(&base_url, allow_insecure)?;
-    let backend = match string("backend")? {
+    let backend = match string("backend", &o.backend)? {
         None => Backend::Portos,
         Some(b) => Backend::parse(&b)
             .ok_or_else(|| AuthError::invalid("backend must be \"portos\", \"cashdesk\" or \"metadefender\""))?,
     };
-    let session_storage = match string("storage")?.as_deref() {
+    let session_storage = match string("storage", &o.storage)?.as_deref() {
         None | Some("session") => true,
         Some("memory") => false,
         Some(_) => return Err(AuthError::invalid("storage must be \"session\" or \"memory\"")),
@@ -127,13 +147,13 @@ pub fn parse(options: &Json) -> Result<Config, AuthError> {
         base_url,
         backend,
         session_storage,
-        storage_key: string("storageKey")?.unwrap_or_else(|| "pos-auth".to_owned()),
-        auto_refresh: boolean("autoRefresh", true)?,
-        refresh_margin_ms: (number("refreshMargin", 60.0, false)? * 1000.0).min(1e15) as i64,
-        timeout_ms: crate::core::float::ceil(number("timeout", 10_000.0, true)?).min(MAX_TIMER_MS),
-        headers: headers(get("headers"))?,
-        developer_id: string("developerId")?,
-        server_time_zone: string("serverTimeZone")?.unwrap_or_else(|| DEFAULT_SERVER_TIME_ZONE.to_owned()),
+        storage_key: string("storageKey", &o.storage_key)?.unwrap_or_else(|| "pos-auth".to_owned()),
+        auto_refresh: boolean("autoRefresh", &o.auto_refresh, true)?,
+        refresh_margin_ms: (number("refreshMargin", &o.refresh_margin, 60.0, false)? * 1000.0).min(1e15) as i64,
+        timeout_ms: (number("timeout", &o.timeout, 10_000.0, true)?.ceil() as i64).min(MAX_TIMER_MS),
+        headers: headers(&o.headers)?,
+        developer_id: string("developerId", &o.developer_id)?,
+        server_time_zone: string("serverTimeZone", &o.server_time_zone)?.unwrap_or_else(|| DEFAULT_SERVER_TIME_ZONE.to_owned()),
     })
 }
 
@@ -141,7 +161,7 @@ pub fn parse(options: &Json) -> Result<Config, AuthError> {
 /// no credentials, query or fragment. Returns it without a trailing slash.
 pub fn check_base_url(href: &str, allow_insecure: bool) -> Result<String, AuthError> {
     let bad = |why: &str| Err(AuthError::invalid(["baseUrl ", why].concat()));
-    let parts = super::text::find(href, "://").and_then(|i| Some((href.get(..i)?, href.get(i + 3..)?)));
+    let parts = href.find("://").and_then(|i| Some((href.get(..i)?, href.get(i + 3..)?)));
     let (scheme, rest) = match parts {
         Some((s, r)) if s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http") => (s, r),
         _ => return bad("must be an absolute http: or https: URL"),
@@ -174,11 +194,11 @@ fn is_loopback(host: &str) -> bool {
     octets.len() == 4 && octets[0] == "127" && octets.iter().all(|o| o.parse::<u8>().is_ok())
 }
 
-fn headers(value: Option<&Json>) -> Result<Vec<(String, String)>, AuthError> {
+fn headers(value: &Field<Members<String>>) -> Result<Vec<(String, String)>, AuthError> {
     let members = match value {
-        None => return Ok(Vec::new()),
-        Some(Json::Obj(m)) => m,
-        Some(_) => return Err(AuthError::invalid("headers must be an object of header names to strings")),
+        Field::Absent => return Ok(Vec::new()),
+        Field::Given(Members(m)) => m,
+        Field::Mistyped => return Err(AuthError::invalid("headers must be an object of header names to strings")),
     };
     let token = |s: &str| {
         !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
@@ -186,7 +206,7 @@ fn headers(value: Option<&Json>) -> Result<Vec<(String, String)>, AuthError> {
     members
         .iter()
         .map(|(name, v)| {
-            let Json::Str(value) = v else {
+            let Field::Given(value) = v else {
                 return Err(AuthError::invalid(["headers[\"", name, "\"] must be a string"].concat()));
             };
             if !token(name) {
@@ -211,8 +231,14 @@ fn headers(value: Option<&Json>) -> Result<Vec<(String, String)>, AuthError> {
 mod tests {
     use super::*;
 
+    fn read(text: &str) -> Option<Options> {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        let names = v.as_object()?.keys().cloned().collect();
+        Some(Options { names, ..Options::deserialize(&v).unwrap() })
+    }
+
     fn opts(text: &str) -> Result<Config, AuthError> {
-        parse(&Json::parse(text).unwrap())
+        parse(read(text).as_ref())
     }
 
     #[test]
@@ -249,7 +275,7 @@ mod tests {
             let e = opts(text).unwrap_err();
             assert!(e.message.contains(name), "{text} -> {}", e.message);
         }
-        assert!(parse(&Json::Null).is_err());
+        assert!(opts("null").is_err() && opts("[]").is_err());
     }
 
     #[test]

@@ -117,13 +117,14 @@ pub fn backoff_ms(failures: u32, jitter: f64, retry_after_s: Option<u32>) -> i64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::{obj, Json};
+    use crate::core::session::{UserProfile, Version};
     use crate::core::options::Backend;
 
     const T0: i64 = 1_700_000_000_000;
 
     fn record(backend: Backend, lifetime_ms: Option<i64>) -> Record {
         Record {
+            version: Version,
             backend,
             base_url: "https://a".into(),
             id: "id".into(),
@@ -134,7 +135,7 @@ mod tests {
             expires_at: lifetime_ms.map(|l| T0 + l),
             refresh_expires_at: None,
             skew: 0,
-            user: obj([("raw", Json::Obj(vec![]))]),
+            user: UserProfile::empty(),
         }
     }
 

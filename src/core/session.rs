@@ -1,13 +1,98 @@
 //! The session: what a login or refresh grants, the record kept in storage,
 //! and the `Session` object JavaScript sees.
 
-use crate::prelude::*;
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 
-use super::json::{obj, Json};
-use super::float;
+use super::field::StringMap;
 use super::jwt;
 use super::options::Backend;
 use super::time;
+
+/// JSON kept as the text it arrived as: `user.raw` and a device's
+/// `preferences`, the back end's own data, with its key order and numbers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawJson(Box<RawValue>);
+
+impl RawJson {
+    /// `None` unless `text` is one JSON object.
+    pub fn object(text: String) -> Option<RawJson> {
+        let raw = RawValue::from_string(text).ok()?;
+        raw.get().starts_with('{').then_some(RawJson(raw))
+    }
+
+    pub fn empty_object() -> RawJson {
+        RawJson::object("{}".to_owned()).unwrap_or_else(|| unreachable!())
+    }
+
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+
+    fn is_object(&self) -> bool {
+        self.text().starts_with('{')
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
+    }
+}
+
+/// The `UserProfile` of API.md. `R` is how the back end's own data is held:
+/// as text here and in storage, as JavaScript values on the way out.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserProfile<R = RawJson> {
+    pub id: Option<String>,
+    pub user_name: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub rights: Vec<String>,
+    pub role: Option<i64>,
+    pub device: Option<Device<R>>,
+    pub raw: R,
+}
+
+/// A PORTOS cash register.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Device<R = RawJson> {
+    pub name: String,
+    pub env_name: Option<String>,
+    pub description: Option<String>,
+    pub settings: StringMap,
+    pub preferences: R,
+}
+
+impl UserProfile {
+    /// The profile with its back-end data in another form.
+    pub fn map_raw<R>(&self, mut convert: impl FnMut(&RawJson) -> R) -> UserProfile<R> {
+        UserProfile {
+            id: self.id.clone(),
+            user_name: self.user_name.clone(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            rights: self.rights.clone(),
+            role: self.role,
+            device: self.device.as_ref().map(|d| Device {
+                name: d.name.clone(),
+                env_name: d.env_name.clone(),
+                description: d.description.clone(),
+                settings: d.settings.clone(),
+                preferences: convert(&d.preferences),
+            }),
+            raw: convert(&self.raw),
+        }
+    }
+
+    /// The shape a stored profile must have beyond its types.
+    fn is_sound(&self) -> bool {
+        self.raw.is_object() && self.device.as_ref().is_none_or(|d| d.preferences.is_object())
+    }
+}
 
 /// What one successful login or refresh answer carries, before clock skew
 /// is applied. Server times are on the server's clock.
@@ -21,8 +106,8 @@ pub struct Grant {
     /// Expiry as the server's wall-clock time read as if UTC (CashDesk); the
     /// web layer turns it into an instant in `serverTimeZone`.
     pub expires_wall: Option<i64>,
-    /// The normalised `UserProfile`; `None` for a refresh that sends no user.
-    pub user: Option<Json>,
+    /// The normalised profile; `None` for a refresh that sends no user.
+    pub user: Option<UserProfile>,
 }
 
 /// When a grant was requested and received on the local clock, and the
@@ -35,8 +120,11 @@ pub struct Exchange {
 }
 
 /// The stored session: one JSON record under the storage key.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Record {
+    #[serde(rename = "v")]
+    pub version: Version,
     pub backend: Backend,
     pub base_url: String,
     /// Random 128-bit id (hex) shared by duplicated tabs of one session.
@@ -52,7 +140,42 @@ pub struct Record {
     pub refresh_expires_at: Option<i64>,
     /// Server clock minus local clock, as last measured.
     pub skew: i64,
-    pub user: Json,
+    pub user: UserProfile,
+}
+
+/// The record format's version, written as `"v": 1`; a record of any other
+/// version does not read.
+#[derive(Clone, Copy, PartialEq, Debug, Default)]
+pub struct Version;
+
+const VERSION: u32 = 1;
+
+impl Serialize for Version {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(VERSION)
+    }
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match u32::deserialize(d)? {
+            VERSION => Ok(Version),
+            _ => Err(de::Error::custom("another record version")),
+        }
+    }
+}
+
+/// The `Session` object of API.md; `U` is the profile as JavaScript gets it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView<'a, U> {
+    pub backend: Backend,
+    pub access_token: &'a str,
+    // Times as f64: any i64 goes out as a number, never as an error.
+    pub expires_at: Option<f64>,
+    pub refresh_expires_at: Option<f64>,
+    pub can_refresh: bool,
+    pub user: U,
 }
 
 /// Tokens never appear in logs, even in a debug print.
@@ -75,16 +198,13 @@ impl ::core::fmt::Debug for Grant {
     }
 }
 
-/// The record format's version; a record of any other version is dropped.
-const VERSION: i64 = 1;
-
 /// Server-clock expiry and skew of a grant: the JWT `exp` wins over a field;
 /// skew comes from `iat`, else from the `Date` header.
 fn expiry_and_skew(grant: &Grant, ex: Exchange) -> (Option<i64>, i64) {
     let claims = jwt::claims(&grant.access_token).unwrap_or_default();
-    let server_now = claims.iat.map(|s| float::round(s * 1000.0)).or(ex.server_date);
+    let server_now = claims.iat.map(|s| (s * 1000.0).round() as i64).or(ex.server_date);
     let skew = server_now.map_or(0, |now| time::skew(now, ex.sent_at, ex.received_at));
-    let expires = claims.exp.map(|s| float::round(s * 1000.0)).or(grant.expires_field);
+    let expires = claims.exp.map(|s| (s * 1000.0).round() as i64).or(grant.expires_field);
     (expires, skew)
 }
 
@@ -93,6 +213,7 @@ impl Record {
     pub fn from_login(backend: Backend, base_url: &str, id: String, grant: Grant, ex: Exchange) -> Record {
         let (expires, skew) = expiry_and_skew(&grant, ex);
         Record {
+            version: Version,
             backend,
             base_url: base_url.to_owned(),
             id,
@@ -103,7 +224,7 @@ impl Record {
             skew,
             access_token: grant.access_token,
             refresh_token: grant.refresh_token,
-            user: grant.user.unwrap_or_else(|| obj([])),
+            user: grant.user.unwrap_or_else(UserProfile::empty),
         }
     }
 
@@ -128,122 +249,48 @@ impl Record {
         self.backend.can_refresh() && self.refresh_token.is_some()
     }
 
-    /// The `Session` object of API.md.
-    pub fn session_json(&self) -> Json {
-        obj([
-            ("backend", Json::str(self.backend.as_str())),
-            ("accessToken", Json::str(&self.access_token)),
-            ("expiresAt", Json::opt_int(self.expires_at)),
-            ("refreshExpiresAt", Json::opt_int(self.refresh_expires_at)),
-            ("canRefresh", Json::Bool(self.can_refresh())),
-            ("user", self.user.clone()),
-        ])
+    /// The `Session` object of API.md, with the profile as `user`.
+    pub fn session_view<U>(&self, user: U) -> SessionView<'_, U> {
+        SessionView {
+            backend: self.backend,
+            access_token: &self.access_token,
+            expires_at: self.expires_at.map(|t| t as f64),
+            refresh_expires_at: self.refresh_expires_at.map(|t| t as f64),
+            can_refresh: self.can_refresh(),
+            user,
+        }
     }
 
-    pub fn to_json(&self) -> Json {
-        obj([
-            ("v", Json::int(VERSION)),
-            ("backend", Json::str(self.backend.as_str())),
-            ("baseUrl", Json::str(&self.base_url)),
-            ("id", Json::str(&self.id)),
-            ("generation", Json::int(self.generation as i64)),
-            ("accessToken", Json::str(&self.access_token)),
-            ("refreshToken", Json::opt_str(self.refresh_token.as_deref())),
-            ("obtainedAt", Json::int(self.obtained_at)),
-            ("expiresAt", Json::opt_int(self.expires_at)),
-            ("refreshExpiresAt", Json::opt_int(self.refresh_expires_at)),
-            ("skew", Json::int(self.skew)),
-            ("user", self.user.clone()),
-        ])
+    /// The record as stored.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Reads a stored record; `None` when it is unreadable, of another
     /// version, back end or base URL, or of the wrong shape.
     pub fn from_text(text: &str, backend: Backend, base_url: &str) -> Option<Record> {
-        let j = Json::parse(text)?;
-        let int = |k| j.get(k).and_then(Json::as_i64);
-        let opt_int = |k| match j.get(k)? {
-            Json::Null => Some(None),
-            v => v.as_i64().map(Some),
-        };
-        let opt_str = |k| match j.get(k)? {
-            Json::Null => Some(None),
-            Json::Str(s) => Some(Some(s.clone())),
-            _ => None,
-        };
-        if int("v")? != VERSION || j.str_at("backend")? != backend.as_str() || j.str_at("baseUrl")? != base_url {
-            return None;
-        }
-        let user = j.get("user")?;
-        if !is_profile(user) {
-            return None;
-        }
-        let id = j.str_at("id")?;
-        let access_token = j.str_at("accessToken")?;
-        if id.is_empty() || access_token.is_empty() {
-            return None;
-        }
-        Some(Record {
-            backend,
-            base_url: base_url.to_owned(),
-            id: id.to_owned(),
-            generation: u64::try_from(int("generation")?).ok()?,
-            access_token: access_token.to_owned(),
-            refresh_token: opt_str("refreshToken")?,
-            obtained_at: int("obtainedAt")?,
-            expires_at: opt_int("expiresAt")?,
-            refresh_expires_at: opt_int("refreshExpiresAt")?,
-            skew: int("skew")?,
-            user: user.clone(),
-        })
+        serde_json::from_str::<Record>(text).ok()?.accepted(backend, base_url)
+    }
+
+    /// The record read back, when it is this client's (its back end and base
+    /// URL) and sound.
+    pub fn accepted(self, backend: Backend, base_url: &str) -> Option<Record> {
+        (self.backend == backend && self.base_url == base_url && self.is_sound()).then_some(self)
+    }
+
+    /// What the types cannot say: ids and tokens that a request can carry.
+    fn is_sound(&self) -> bool {
+        !self.id.is_empty()
+            && super::backend::is_sendable_token(&self.access_token)
+            && self.refresh_token.as_deref().is_none_or(|t| !t.is_empty())
+            && self.user.is_sound()
     }
 }
 
-/// Whether a stored `user` has the shape of a `UserProfile`.
-fn is_profile(u: &Json) -> bool {
-    let opt_str = |k| matches!(u.get(k), Some(Json::Null | Json::Str(_)));
-    let rights_ok = matches!(u.get("rights"), Some(Json::Arr(r)) if r.iter().all(|x| x.as_str().is_some()));
-    let role_ok = matches!(u.get("role"), Some(Json::Null | Json::Num(_)));
-    let device_ok = match u.get("device") {
-        Some(Json::Null) => true,
-        Some(d @ Json::Obj(_)) => {
-            d.str_at("name").is_some()
-                && matches!(d.get("settings"), Some(Json::Obj(s)) if s.iter().all(|(_, v)| v.as_str().is_some()))
-                && matches!(d.get("preferences"), Some(Json::Obj(_)))
-        }
-        _ => false,
-    };
-    ["id", "userName", "name", "email"].into_iter().all(opt_str)
-        && rights_ok
-        && role_ok
-        && device_ok
-        && matches!(u.get("raw"), Some(Json::Obj(_)))
-}
-
-/// A `UserProfile` from its parts; `raw` is the back end's own user data.
-pub struct ProfileParts<'a> {
-    pub id: Option<&'a str>,
-    pub user_name: Option<&'a str>,
-    pub name: Option<&'a str>,
-    pub email: Option<&'a str>,
-    pub rights: Vec<Json>,
-    pub role: Json,
-    pub device: Json,
-    pub raw: Json,
-}
-
-impl ProfileParts<'_> {
-    pub fn build(self) -> Json {
-        obj([
-            ("id", Json::opt_str(self.id)),
-            ("userName", Json::opt_str(self.user_name)),
-            ("name", Json::opt_str(self.name)),
-            ("email", Json::opt_str(self.email)),
-            ("rights", Json::Arr(self.rights)),
-            ("role", self.role),
-            ("device", self.device),
-            ("raw", self.raw),
-        ])
+impl UserProfile {
+    /// The profile of a session whose answer had no user.
+    pub fn empty() -> UserProfile {
+        UserProfile { id: None, user_name: None, name: None, email: None, rights: Vec::new(), role: None, device: None, raw: RawJson::empty_object() }
     }
 }
 
@@ -267,18 +314,15 @@ pub(crate) mod tests {
         format!("{}.{}.c2ln", b64(br#"{"alg":"HS256","typ":"JWT"}"#), b64(payload.as_bytes()))
     }
 
-    fn profile() -> Json {
-        ProfileParts {
-            id: Some("1"),
-            user_name: Some("999"),
-            name: Some("Majiteľ"),
-            email: None,
-            rights: vec![Json::str("admin")],
-            role: Json::Null,
-            device: Json::Null,
-            raw: obj([("id", Json::str("1"))]),
+    fn profile() -> UserProfile {
+        UserProfile {
+            id: Some("1".into()),
+            user_name: Some("999".into()),
+            name: Some("Majiteľ".into()),
+            rights: vec!["admin".into()],
+            raw: RawJson::object(r#"{"id":"1","n":1.50}"#.into()).unwrap(),
+            ..UserProfile::empty()
         }
-        .build()
     }
 
     fn grant(token: String) -> Grant {
@@ -311,14 +355,16 @@ pub(crate) mod tests {
         let ex = Exchange { sent_at: NOW, received_at: NOW, server_date: None };
         let r = Record::from_login(Backend::Portos, "https://a", "id".into(), grant("opaque".into()), ex);
         assert_eq!(r.expires_at, None);
-        assert_eq!(r.session_json().get("expiresAt"), Some(&Json::Null));
+        assert_eq!(r.session_view(()).expires_at, None);
     }
 
     #[test]
     fn record_round_trips_and_rejects_mismatches() {
         let ex = Exchange { sent_at: NOW, received_at: NOW, server_date: None };
         let r = Record::from_login(Backend::Portos, "https://a", "abc".into(), grant(jwt(r#"{"exp":1700000300}"#)), ex);
-        let text = r.to_json().to_text();
+        let text = r.to_text();
+        assert!(text.starts_with(r#"{"v":1,"backend":"portos","#), "{text}");
+        assert!(text.contains(r#""raw":{"id":"1","n":1.50}"#), "raw is kept as it came: {text}");
         assert_eq!(Record::from_text(&text, Backend::Portos, "https://a"), Some(r.clone()));
         assert_eq!(Record::from_text(&text, Backend::CashDesk, "https://a"), None);
         assert_eq!(Record::from_text(&text, Backend::Portos, "https://b"), None);

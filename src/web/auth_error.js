@@ -1,5 +1,9 @@
 // The error class of pos-auth. It lives in JavaScript so that `instanceof`
 // works for callers and the stack trace points at their code.
+
+// API.md's codes with "retryable: yes" (core::error::Code::retryable).
+const RETRYABLE = ["network", "timeout", "rate_limited", "server"];
+
 export class AuthError extends Error {
   constructor(code, message, details = {}) {
     super(message);
@@ -11,15 +15,14 @@ export class AuthError extends Error {
     this.traceId = details.traceId ?? null;
     this.errorCode = details.errorCode ?? null;
     this.errors = details.errors ?? [];
-    this.retryable = details.retryable ?? false;
+    this.retryable = details.retryable ?? RETRYABLE.includes(code);
     this.retryAfter = details.retryAfter ?? null;
   }
 }
 
-// Called from Rust with the fields as JSON text.
-export function makeAuthError(json) {
-  const d = JSON.parse(json);
-  return new AuthError(d.code, d.message, d);
+// Called from Rust with the fields as a plain object.
+export function makeAuthError(fields) {
+  return new AuthError(fields.code, fields.message, fields);
 }
 
 // Reports a listener's exception without stopping the others.

@@ -6,24 +6,23 @@
 //! in while a request is in flight. No borrow is held across an `.await` or
 //! while a listener runs (listeners call back in).
 
-use crate::prelude::*;
-
 use crate::core::backend::{self, HttpRequest};
 use crate::core::error::{self, AuthError, Call, Code};
-use crate::core::json::Json;
-use crate::core::options::{self, Config};
+use crate::core::options::{self, Config, Options};
 use crate::core::machine::{self, On401, Settled};
 use crate::core::schedule::{self, Action, Progress};
 use crate::core::session::Record;
 use crate::web::convert::{self, now};
+use crate::core::field::Field;
 use crate::web::events::{self, SharedListeners};
+use crate::web::guard;
 use crate::web::http::{self, Answer};
 use crate::web::storage::Store;
 use crate::web::tabs::{self, Channel, Message};
 use crate::web::timer::Timer;
 use js_sys::{Function, Promise, Reflect};
 use ::core::cell::RefCell;
-use alloc::rc::{Rc, Weak};
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -80,7 +79,7 @@ impl Inner {
         if schedule::ended(record, now()) {
             return JsValue::NULL;
         }
-        self.session_js.get_or_insert_with(|| convert::to_js(&record.session_json())).clone()
+        self.session_js.get_or_insert_with(|| convert::session(record)).clone()
     }
 
     /// Whether the token is inside the refresh margin and can be refreshed.
@@ -91,7 +90,7 @@ impl Inner {
     /// Replaces the session and commits it to storage.
     fn commit(&mut self, record: Option<Record>) {
         match &record {
-            Some(r) => self.store.save(&r.to_json().to_text()),
+            Some(r) => self.store.save(r),
             None => self.store.remove(),
         }
         if record.as_ref().map(|r| &r.access_token) != self.record.as_ref().map(|r| &r.access_token) {
@@ -230,7 +229,7 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
 }
 
 fn parse_options(options: &JsValue) -> Result<Config, AuthError> {
-    let cfg = parse_options_json(options)?;
+    let cfg = read_options(options)?;
     // Asking Intl about a zone loads that zone's data: 20-50 ms in a fresh
     // page, most of the start-up. The default needs no asking (zoneOffset
     // falls back to its old name on an older ICU), so only a zone the page
@@ -242,25 +241,22 @@ fn parse_options(options: &JsValue) -> Result<Config, AuthError> {
     Ok(cfg)
 }
 
-fn parse_options_json(options: &JsValue) -> Result<Config, AuthError> {
-    let mut json = convert::to_json(options);
-    if let Json::Obj(members) = &mut json {
-        for (k, v) in members.iter_mut().filter(|(k, _)| k == "baseUrl") {
-            let _ = k;
-            if let Json::Str(s) = v {
-                // The browser's own parser normalises case, ports and dot segments.
-                let url = web_sys::Url::new(s).map_err(|_| AuthError::invalid("baseUrl must be an absolute URL"))?;
-                *s = url.href();
-            }
-        }
+fn read_options(options: &JsValue) -> Result<Config, AuthError> {
+    let mut read = guard::read_object::<Options>(options).map(|(mut o, names)| {
+        o.names = names;
+        o
+    });
+    if let Some(Field::Given(s)) = read.as_mut().map(|o| &mut o.base_url) {
+        // The browser's own parser normalises case, ports and dot segments.
+        let url = web_sys::Url::new(s).map_err(|_| AuthError::invalid("baseUrl must be an absolute URL"))?;
+        *s = url.href();
     }
-    options::parse(&json)
+    options::parse(read.as_ref())
 }
 
 /// The stored session, if it is valid and still alive; anything else is removed.
 fn restore(store: &Store, cfg: &Config) -> Option<Record> {
-    let text = store.load()?;
-    let record = Record::from_text(&text, cfg.backend, &cfg.base_url).filter(|r| !schedule::ended(r, now()));
+    let record = store.load()?.accepted(cfg.backend, &cfg.base_url).filter(|r| !schedule::ended(r, now()));
     if record.is_none() {
         store.remove();
     }

@@ -1,17 +1,16 @@
-//! Values across the JavaScript boundary: JS objects in as core JSON, core
-//! JSON out through `JSON.parse`, and core errors as the JS `AuthError`.
-
-use crate::prelude::*;
+//! Values across the JavaScript boundary: the session and profile as plain
+//! objects, core errors as the JS `AuthError`, futures as promises.
 
 use crate::core::error::{AuthError, Code};
-use crate::core::json::Json;
-use js_sys::{Array, Object, Reflect, JSON};
+use crate::core::session::{Record, UserProfile};
+use crate::web::guard::{self, raw_to_js, Preserved};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/auth_error.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeAuthError)]
-    fn make_auth_error(json: &str) -> JsValue;
+    fn make_auth_error(fields: JsValue) -> JsValue;
     /// `reportError`, for a listener that threw.
     pub fn report(error: &JsValue);
     #[wasm_bindgen(js_name = zoneOffset)]
@@ -24,86 +23,23 @@ pub fn offset_in(zone: &str, at: i64) -> Option<i64> {
     offset.is_finite().then_some(offset as i64)
 }
 
-#[wasm_bindgen]
-extern "C" {
-    // Bound with `catch`: a Proxy or a revoked Proxy can throw from either.
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(v: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(v: &JsValue) -> Result<bool, JsValue>;
-}
-
-/// Nesting beyond this is not an option or a credential; it also stops cycles.
-const MAX_DEPTH: u32 = 8;
-/// More members than this is not an option or a credential either.
-const MAX_ITEMS: u32 = 1000;
-/// Values converted in all, whatever the shape.
-const MAX_VALUES: u32 = 10_000;
-
-/// A JS value as JSON. `undefined` members are skipped (they count as
-/// absent); functions, symbols, bigints and strings that are not well-formed
-/// UTF-16 (lone surrogates, which Rust would silently turn into U+FFFD)
-/// become `null`, which every validator refuses with a message naming the
-/// field. Depth and the total number of values are bounded, so no object
-/// graph (cycles, one child shared by every member) can stall the page.
-pub fn to_json(v: &JsValue) -> Json {
-    let mut budget = MAX_VALUES;
-    to_json_at(v, 0, &mut budget)
-}
-
-fn to_json_at(v: &JsValue, depth: u32, budget: &mut u32) -> Json {
-    if *budget == 0 {
-        return Json::Null;
-    }
-    *budget -= 1;
-    if let Some(b) = v.as_bool() {
-        Json::Bool(b)
-    } else if let Some(n) = v.as_f64() {
-        // JavaScript's own formatting: Rust's float printing is heavy in wasm.
-        Json::Num(String::from(js_sys::Number::from(n).to_string_with_radix(10).unwrap_or_else(|_| "NaN".into())))
-    } else if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
-        if s.is_valid_utf16() {
-            Json::Str(String::from(s))
-        } else {
-            Json::Null
-        }
-    } else if depth >= MAX_DEPTH || v.is_function() || !v.is_object() {
-        Json::Null
-    } else if let Ok(true) = is_array(v) {
-        let len = Reflect::get(v, &"length".into()).ok().and_then(|l| l.as_f64()).unwrap_or(0.0);
-        let items = (0..(len as u32).min(MAX_ITEMS))
-            .map(|i| to_json_at(&Reflect::get_u32(v, i).unwrap_or(JsValue::NULL), depth + 1, budget))
-            .collect();
-        Json::Arr(items)
-    } else {
-        let Ok(keys) = object_keys(v) else { return Json::Null };
-        let obj: &Object = v.unchecked_ref();
-        let members = keys
-            .iter()
-            .take(MAX_ITEMS as usize)
-            .filter_map(|k| {
-                let value = Reflect::get(obj, &k).unwrap_or(JsValue::NULL);
-                // An ill-formed key keeps its U+FFFD: it then names no known field and is refused.
-                let key = k.as_string().unwrap_or_default();
-                (!value.is_undefined()).then(|| (key, to_json_at(&value, depth + 1, budget)))
-            })
-            .collect();
-        Json::Obj(members)
-    }
-}
-
 /// Header `(name, value)` pairs as a JS array of pairs, a `HeadersInit`.
 pub fn header_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Array {
     pairs.into_iter().map(|(name, value)| JsValue::from(Array::of2(&name.into(), &value.into()))).collect()
 }
 
-/// A core JSON value as a plain JS value.
-pub fn to_js(v: &Json) -> JsValue {
-    JSON::parse(&v.to_text()).unwrap_or(JsValue::NULL)
+/// The `UserProfile` object of API.md.
+pub fn profile(user: &UserProfile) -> UserProfile<Preserved> {
+    user.map_raw(raw_to_js)
+}
+
+/// The `Session` object of API.md.
+pub fn session(record: &Record) -> JsValue {
+    guard::to_js(&record.session_view(profile(&record.user)))
 }
 
 pub fn error(e: &AuthError) -> JsValue {
-    make_auth_error(&e.to_json().to_text())
+    make_auth_error(guard::to_js(&**e))
 }
 
 pub fn code_error(code: Code) -> JsValue {

@@ -1,21 +1,20 @@
 //! The default client, for pages that need one session: `configure` and the
 //! module-level functions. Listeners added here survive `configure`.
 
-use crate::prelude::*;
-
 use crate::core::error::Code;
 use crate::web::client::{self, Shared};
 use crate::web::events::{self, SharedListeners};
 use crate::web::convert;
 use js_sys::{Function, Promise};
-use crate::web::runtime::PageLocal;
 use ::core::cell::{OnceCell, RefCell};
-use alloc::rc::Rc;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-static DEFAULT: PageLocal<RefCell<Option<Shared>>> = PageLocal::new(RefCell::new(None));
-/// The module-level listeners, kept across `configure`.
-static LISTENERS: PageLocal<OnceCell<SharedListeners>> = PageLocal::new(OnceCell::new());
+thread_local! {
+    static DEFAULT: RefCell<Option<Shared>> = const { RefCell::new(None) };
+    /// The module-level listeners, kept across `configure`.
+    static LISTENERS: OnceCell<SharedListeners> = const { OnceCell::new() };
+}
 
 fn listeners() -> SharedListeners {
     LISTENERS.with(|l| l.get_or_init(Rc::default).clone())

@@ -1,13 +1,13 @@
 //! Change listeners and the events they receive. Listeners are called with
 //! no borrow of the client held: they may call back into it.
 
-use crate::prelude::*;
-
 use crate::core::error::AuthError;
 use crate::web::convert;
-use js_sys::{Function, Object, Reflect};
+use crate::web::guard::{self, Preserved};
+use js_sys::Function;
+use serde::Serialize;
 use ::core::cell::RefCell;
-use alloc::rc::{Rc, Weak};
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -46,14 +46,18 @@ pub fn dispatch(listeners: &[Function], kind: &str, session: &JsValue, error: Op
     }
 }
 
+/// An `AuthEvent` of API.md.
+#[derive(Serialize)]
+struct Event<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    session: Preserved,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Preserved>,
+}
+
 fn event(kind: &str, session: &JsValue, error: Option<&AuthError>) -> JsValue {
-    let event = Object::new();
-    let _ = Reflect::set(&event, &"type".into(), &kind.into());
-    let _ = Reflect::set(&event, &"session".into(), session);
-    if let Some(e) = error {
-        let _ = Reflect::set(&event, &"error".into(), &convert::error(e));
-    }
-    event.into()
+    guard::to_js(&Event { kind, session: Preserved(session.clone()), error: error.map(|e| Preserved(convert::error(e))) })
 }
 
 /// Adds a listener and delivers `initial` to it in a microtask, with the

@@ -6,14 +6,12 @@
 //! (which token now, which token after a refresh, what a 401 means), so a
 //! call with a fresh token never waits on wasm.
 
-use crate::prelude::*;
-
 use crate::core::error::{AuthError, Code};
 use crate::web::client::{self, after_401, refresh_if_needed, After401, Inner, Shared};
 use crate::web::convert;
 use js_sys::{Array, Promise};
 use ::core::cell::RefCell;
-use alloc::rc::Weak;
+use std::rc::Weak;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/fetch.js")]
@@ -31,7 +29,7 @@ pub fn gate_for(client: &Shared) -> JsValue {
     let inner = client.borrow();
     let (origin, path) = inner.cfg.base_origin_and_path();
     let headers = convert::header_pairs(inner.cfg.extra_headers());
-    make_gate(FetchGate { client: alloc::rc::Rc::downgrade(client) }, origin, path, headers)
+    make_gate(FetchGate { client: std::rc::Rc::downgrade(client) }, origin, path, headers)
 }
 
 pub fn auth_fetch(client: &Shared, input: &JsValue, init: &JsValue) -> Promise {

@@ -1,9 +1,10 @@
-// The module's own requests (login, profile, refresh, logout): fetch with a
-// timeout, no cookies, no cache, no redirects, and a 1 MiB body cap. Any
-// HTTP status resolves; every failure rejects with one word: "network",
-// "timeout" or "disposed". Rust (http.rs) builds the request and reads the
-// answer; this is only the plumbing, which costs far less here than as
-// awaits in wasm.
+// The module's own requests (login, profile, refresh, logout), sent through
+// the page's fetch with a deadline and a 1 MiB body cap. Any HTTP status
+// resolves; every failure rejects with one word: "network", "timeout" or
+// "disposed". Rust builds the request with gloo-net (http.rs) and reads the
+// answer; sending stays here because gloo-net's own send panics on a page
+// fetch that misbehaves and has no deadline.
+import { parseJson } from "./guard.js";
 
 const MAX_BODY = 1 << 20;
 
@@ -19,12 +20,12 @@ export function abortAll(inflight) {
 }
 
 /**
- * Resolves to [status, body text or null when over 1 MiB, Date header,
- * Retry-After header, sent at, received at] (times in ms, this clock).
+ * Resolves to [Response, body over 1 MiB?, body parsed as JSON (undefined
+ * when it is not JSON), sent at, received at] (times in ms, this clock).
+ * `controller` is the AbortController whose signal the request carries.
  */
-export async function send(inflight, url, method, headers, body, timeoutMs) {
+export async function send(inflight, request, controller, timeoutMs) {
   if (inflight.disposed) throw "disposed";
-  const controller = new AbortController();
   let failure = "network";
   let giveUp;
   // Every await races this: a page's own fetch may ignore the signal.
@@ -39,16 +40,19 @@ export async function send(inflight, url, method, headers, body, timeoutMs) {
   const timer = setTimeout(stop, timeoutMs, "timeout");
   const race = (promise) => Promise.race([promise, deadline]);
   try {
-    const init = { method, headers, body, credentials: "omit", cache: "no-store", redirect: "error", signal: controller.signal };
     const sentAt = Date.now();
     // Whatever the page's fetch does (throw, return a non-promise, resolve
     // to something else) becomes "network", never a hang or a throw.
-    const response = await race(Promise.resolve().then(() => fetch(url, init)));
+    const response = await race(Promise.resolve().then(() => fetch(request)));
     if (!(response instanceof Response)) throw 0;
-    const header = (name) => response.headers.get(name) ?? undefined;
-    const text = Number(header("content-length")) > MAX_BODY ? null : await race(readCapped(response));
+    // What Rust reads through gloo-net is read once here first, inside the
+    // try: a Response whose getters throw fails as "network" instead.
+    response.status;
+    response.headers.get("date");
+    response.headers.get("retry-after");
+    const text = Number(response.headers.get("content-length")) > MAX_BODY ? null : await race(readCapped(response));
     if (text === null) controller.abort();
-    return [response.status, text, header("date"), header("retry-after"), sentAt, Date.now()];
+    return [response, text === null, text === null ? undefined : parseJson(text), sentAt, Date.now()];
   } catch {
     throw failure;
   } finally {

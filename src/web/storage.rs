@@ -1,14 +1,17 @@
-//! The session record in `sessionStorage`, or in this page only. Storage
-//! that is disabled, missing or full degrades to memory with one warning.
+//! The session record in `sessionStorage` (through gloo-storage and the
+//! guard seam), or in this page only. Storage that is disabled, missing or
+//! full degrades to memory with one warning.
 
-use crate::prelude::*;
+use crate::core::session::Record;
+use crate::web::guard::Session;
+use gloo_storage::errors::StorageError;
+use gloo_storage::Storage;
+use std::cell::Cell;
 
-use ::core::cell::Cell;
-use crate::web::runtime::PageLocal;
-use web_sys::Storage;
-
-/// The page is warned once, however many clients it makes.
-static WARNED: PageLocal<Cell<bool>> = PageLocal::new(Cell::new(false));
+thread_local! {
+    /// The page is warned once, however many clients it makes.
+    static WARNED: Cell<bool> = const { Cell::new(false) };
+}
 
 pub struct Store {
     key: String,
@@ -19,21 +22,30 @@ pub struct Store {
 impl Store {
     pub fn new(key: &str, session_storage: bool) -> Store {
         let store = Store { key: key.to_owned(), persistent: Cell::new(session_storage) };
-        if session_storage && storage().is_none() {
+        if session_storage && !Session::available() {
             store.degrade();
         }
         store
     }
 
-    pub fn load(&self) -> Option<String> {
+    /// The stored record as it reads (unchecked: the caller knows whose it
+    /// must be). One that does not read as a record is removed.
+    pub fn load(&self) -> Option<Record> {
         if !self.persistent.get() {
             return None;
         }
-        storage()?.get_item(&self.key).ok().flatten()
+        match Session::get(&self.key) {
+            Ok(record) => Some(record),
+            Err(StorageError::KeyNotFound(_)) => None,
+            Err(_) => {
+                self.remove();
+                None
+            }
+        }
     }
 
-    pub fn save(&self, text: &str) {
-        if self.persistent.get() && storage().and_then(|s| s.set_item(&self.key, text).ok()).is_none() {
+    pub fn save(&self, record: &Record) {
+        if self.persistent.get() && Session::set(&self.key, record).is_err() {
             self.degrade();
         }
     }
@@ -41,9 +53,7 @@ impl Store {
     /// Always tries, even in memory mode: a record written before the
     /// storage failed must not outlive the session.
     pub fn remove(&self) {
-        if let Some(s) = storage() {
-            let _ = s.remove_item(&self.key);
-        }
+        Session::delete(&self.key);
     }
 
     fn degrade(&self) {
@@ -55,8 +65,4 @@ impl Store {
         }
         web_sys::console::warn_1(&"pos-auth: sessionStorage is unavailable; the session is kept in this page only.".into());
     }
-}
-
-fn storage() -> Option<Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
 }

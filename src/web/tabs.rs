@@ -3,8 +3,6 @@
 //! would be logged out. Tabs holding the same session id talk over a
 //! `BroadcastChannel` and take turns refreshing under a Web Lock.
 
-use crate::prelude::*;
-
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -25,7 +23,7 @@ impl Message {
         match self {
             Message::Rotated(record) => ["r", record].concat(),
             Message::SignedOut => "o".into(),
-            Message::Expired(generation) => ["x", &crate::core::json::decimal(*generation as i64)].concat(),
+            Message::Expired(generation) => ["x", &generation.to_string()].concat(),
         }
     }
 

@@ -18,6 +18,5 @@ mod cashdesk;
 mod metadefender;
 mod faults;
 mod hostile;
-mod allocator;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -2,6 +2,8 @@
 //! revoked afterwards, the password never echoed in an error) and `logout`.
 
 use super::*;
+use crate::core::backend::Credentials;
+use crate::core::field::wipe;
 
 /// A new session's id (names the tabs' channel and lock): 128 random bits in hex.
 fn random_id() -> String {
@@ -21,9 +23,13 @@ fn random_id() -> String {
 
 pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue> {
     check(&rc)?;
-    let mut creds = convert::to_json(&credentials);
-    let built = backend::login_request(&rc.borrow().cfg, &creds);
-    creds.wipe();
+    // Read, checked and wiped (dropped) before anything else happens.
+    let creds = guard::read_object::<Credentials>(&credentials).map(|(mut c, names)| {
+        c.names = names;
+        c
+    });
+    let built = backend::login_request(&rc.borrow().cfg, creds.as_ref());
+    drop(creds);
     let req = built.map_err(|e| convert::error(&e))?;
 
     // Wait for the previous login, then let the next one wait for this.
@@ -42,7 +48,7 @@ pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue>
         // It is read again from the caller's object: wasm memory kept no copy.
         if let Some(mut password) = Reflect::get(&credentials, &"password".into()).ok().and_then(|p| p.as_string()) {
             e.redact(&password);
-            Json::Str(::core::mem::take(&mut password)).wipe();
+            wipe(&mut password);
         }
         convert::error(&e)
     })

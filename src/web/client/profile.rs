@@ -17,7 +17,7 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
     };
     if !has_call {
         let inner = rc.borrow();
-        return inner.record.as_ref().map(|r| convert::to_js(&r.user)).ok_or_else(|| fail(Code::NoSession));
+        return inner.record.as_ref().map(|r| guard::to_js(&convert::profile(&r.user))).ok_or_else(|| fail(Code::NoSession));
     }
     refresh_if_needed(rc).await.map_err(|e| convert::error(&e))?;
     let mut refreshed = false;
@@ -55,7 +55,7 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
         if changed {
             emit(rc, "userUpdated", None);
         }
-        return Ok(convert::to_js(&user));
+        return Ok(guard::to_js(&convert::profile(&user)));
     }
     Err(fail(Code::SessionExpired))
 }

@@ -113,7 +113,7 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
         Settled::Refreshed(next) => {
             {
                 let mut inner = rc.borrow_mut();
-                inner.broadcast(&Message::Rotated(next.to_json().to_text()));
+                inner.broadcast(&Message::Rotated(next.to_text()));
                 inner.commit(Some(next));
             }
             emit(rc, "refreshed", None);

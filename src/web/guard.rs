@@ -1,0 +1,144 @@
+//! The guard seam: every call into a crate that could throw or panic on
+//! foreign input goes through here.
+//!
+//! serde-wasm-bindgen, gloo-storage and gloo-net were written for friendly
+//! inputs. serde-wasm-bindgen reads members and calls `Object.entries`
+//! without a `catch`; gloo-storage `expect_throw`s when storage throws and
+//! hits `unreachable!` when a page's wrapper throws something that is not an
+//! `Error`; gloo-net's `Headers::set` `unwrap_throw`s on a value the browser
+//! refuses, and its `send` panics on a page `fetch` that misbehaves. So:
+//! - caller objects are copied into plain data by `guard.js`'s `snapshot`
+//!   before serde sees them ([`read_object`]);
+//! - server bodies are parsed by `JSON.parse` inside a `try` and read from
+//!   that plain value ([`Parsed`]);
+//! - storage goes through an object whose methods cannot surprise
+//!   gloo-storage ([`Session`]);
+//! - requests are built by gloo-net only from values the core checked
+//!   (header values are visible ASCII or Latin-1 without CR/LF) and are sent
+//!   by `http.js`, never by gloo-net's `send` ([`build_request`]).
+//!
+//! The browser tests in `tests/browser/guards.rs` reproduce each trap.
+
+use gloo_net::http::{Method, RequestBuilder};
+use gloo_storage::Storage;
+use js_sys::Object;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::{AbortSignal, RequestCache, RequestCredentials, RequestRedirect};
+
+use crate::core::backend::Answer;
+use crate::core::session::RawJson;
+
+#[wasm_bindgen(module = "/src/web/guard.js")]
+extern "C" {
+    fn snapshot(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = isRecord)]
+    fn is_record(value: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = parseJson)]
+    pub fn parse_json(text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = rawJson)]
+    fn raw_json(value: &JsValue, path: Vec<JsValue>, without: Vec<JsValue>) -> Option<String>;
+    #[wasm_bindgen(js_name = guardedSessionStorage)]
+    fn guarded_session_storage() -> GuardedStorage;
+
+    type GuardedStorage;
+    #[wasm_bindgen(method)]
+    fn available(this: &GuardedStorage) -> bool;
+}
+
+/// A caller's object (options, credentials) read into `T`, with its own
+/// member names; `None` when it is not a plain object.
+pub fn read_object<T: DeserializeOwned>(value: &JsValue) -> Option<(T, Vec<String>)> {
+    let copy = snapshot(value);
+    if !is_record(&copy) {
+        return None;
+    }
+    // The copy is plain data: neither call can throw.
+    let names = Object::keys::<JsValue>(copy.unchecked_ref()).iter().filter_map(|k| k.as_string()).collect();
+    let fields = serde_wasm_bindgen::from_value(copy).ok()?;
+    Some((fields, names))
+}
+
+/// A server's body after `JSON.parse` (`undefined` when it was not JSON).
+pub struct Parsed(pub JsValue);
+
+impl Answer for Parsed {
+    fn read<T: DeserializeOwned>(&self) -> Option<T> {
+        // Only objects: serde would read an array as a struct's members in order.
+        if !is_record(&self.0) {
+            return None;
+        }
+        serde_wasm_bindgen::from_value(self.0.clone()).ok()
+    }
+
+    fn raw(&self, path: &[&str], without: &[&str]) -> Option<RawJson> {
+        let strings = |keys: &[&str]| keys.iter().map(|k| JsValue::from_str(k)).collect();
+        RawJson::object(raw_json(&self.0, strings(path), strings(without))?)
+    }
+}
+
+/// Our own data as a plain JavaScript value (objects, not `Map`s; `null`,
+/// not `undefined`).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+}
+
+/// A JavaScript value inside a derived struct handed to [`to_js`].
+pub struct Preserved(pub JsValue);
+
+impl Serialize for Preserved {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde_wasm_bindgen::preserve::serialize(&self.0, s)
+    }
+}
+
+/// JSON text we wrote ourselves, as a JavaScript value.
+pub fn raw_to_js(raw: &RawJson) -> Preserved {
+    Preserved(parse_json(raw.text()))
+}
+
+thread_local! {
+    static SESSION_STORAGE: GuardedStorage = guarded_session_storage();
+}
+
+/// `sessionStorage` for gloo-storage, through `guard.js`'s guarded object.
+pub struct Session;
+
+impl Session {
+    pub fn available() -> bool {
+        SESSION_STORAGE.with(GuardedStorage::available)
+    }
+}
+
+impl Storage for Session {
+    fn raw() -> web_sys::Storage {
+        SESSION_STORAGE.with(|s| s.unchecked_ref::<web_sys::Storage>().clone())
+    }
+}
+
+/// The module's own request (`credentials: "omit"`, `cache: "no-store"`,
+/// `redirect: "error"`), built by gloo-net. The header values come from the
+/// core, which refuses anything a browser would not send; a failure to
+/// build is `None`.
+pub fn build_request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>, signal: Option<&AbortSignal>) -> Option<web_sys::Request> {
+    let method = match method {
+        "POST" => Method::POST,
+        "DELETE" => Method::DELETE,
+        _ => Method::GET,
+    };
+    let mut builder = RequestBuilder::new(url)
+        .method(method)
+        .credentials(RequestCredentials::Omit)
+        .cache(RequestCache::NoStore)
+        .redirect(RequestRedirect::Error)
+        .abort_signal(signal);
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let built = match body {
+        Some(text) => builder.body(JsValue::from_str(text)),
+        None => builder.build(),
+    };
+    built.ok().map(Into::into)
+}
