@@ -59,16 +59,9 @@ test-types: pkg
 .PHONY: bench test-size size-record
 # The emulator is built optimised here: a debug build serves the bundle slowly
 # enough to weigh on the start-up figure.
-bench: pkg core-floor
+bench: pkg
 	cargo build --release -p pos-emulator
 	cd tests && POS_EMULATOR_BIN=$(CURDIR)/target/release/pos-emulator node bench/bench.mjs
-
-# The pure core alone (tests/bench/core-floor): what no binding work can remove.
-.PHONY: core-floor
-core-floor: setup
-	cargo build --release --target wasm32-unknown-unknown \
-		--manifest-path tests/bench/core-floor/Cargo.toml --target-dir target/core-floor
-	$(WASM_OPT) target/core-floor/wasm32-unknown-unknown/release/pos_auth_core_floor.wasm -o target/core-floor/floor.wasm
 
 # Size budget: fails when the shipped package is > 5 % over tests/bench/size-budget.json.
 test-size: pkg

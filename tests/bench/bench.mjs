@@ -25,7 +25,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { CHROMIUM, CHROMIUM_FLAGS, MEMORY_FLAGS, launchBrowser } from "../e2e/harness.mjs";
-import { benchDir, bundleOidcModule, measureCoreFloor, measureOurs, measurePeers, pkgDir, repo } from "./size.mjs";
+import { benchDir, bundleOidcModule, measureOurs, measurePeers, pkgDir, repo } from "./size.mjs";
 import { renderSizeSvg } from "./svg.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -364,9 +364,6 @@ function table(results) {
   rows.push(["size, shipped (gzip -9)", kb(size.ours.gzip), "", "index.js bundled + minified, wasm inlined (gzip + base64)"]);
   rows.push(["size, wasm + glue (gzip -9)", kb(size.ours.split.wasmGzip + size.ours.split.glueGzip),
     "", `${kb(size.ours.split.wasmGzip)} .wasm + ${kb(size.ours.split.glueGzip)} minified glue`]);
-  if (size.coreFloor) {
-    rows.push(["size, of which the pure core", kb(size.coreFloor.wasmGzip), "", "src/core alone as wasm, no bindings (tests/bench/core-floor)"]);
-  }
   for (const p of size.peers) rows.push([`size, ${p.name} ${p.version}`, "", kb(p.gzip), "main class bundled + minified"]);
   rows.push(["request overhead, median per request", `${o.clientMedianMs.toFixed(3)} ms`, `${o.rawMedianMs.toFixed(3)} ms raw fetch`,
     `ratio ${o.ratio.toFixed(3)}, ${o.addedMedianMs >= 0 ? "+" : ""}${o.addedMedianMs.toFixed(3)} ms (${o.requests} each, blocks of ${o.blockSize})`]);
@@ -389,7 +386,6 @@ async function main() {
   const bundles = path.join(outDir, "bundles");
   const ours = await measureOurs({ outDir: bundles });
   const peers = await measurePeers({ outDir: bundles });
-  const coreFloor = measureCoreFloor();
   copyFileSync(path.join(bundles, "pos-auth.min.js"), path.join(wwwDir, "pos-auth.min.js"));
   writeFileSync(path.join(wwwDir, "oidc-client-ts.min.js"), await bundleOidcModule());
   writeFileSync(path.join(wwwDir, "blank.html"), '<!doctype html><meta charset="utf-8"><title>pos-auth bench</title>\n');
@@ -432,7 +428,7 @@ async function main() {
         cpus: os.cpus().length,
         quick,
       },
-      size: { method: "esbuild --bundle --minify --format=esm --target=es2022, then gzip -9 -n", ours, coreFloor, peers },
+      size: { method: "esbuild --bundle --minify --format=esm --target=es2022, then gzip -9 -n", ours, peers },
       overhead: o,
       startup: s,
       singleFlight: f,

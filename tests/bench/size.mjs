@@ -7,7 +7,7 @@
 // bench.mjs imports `measureOurs` and `measurePeers` from here, so the budget
 // and the benchmark measure exactly the same way.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import * as esbuild from "esbuild";
@@ -92,14 +92,6 @@ export async function measureOurs({ outDir } = {}) {
       glueGzip: gzip9(glue),
     },
   };
-}
-
-/** The pure core alone (`make core-floor`), or null when it is not built. */
-export function measureCoreFloor() {
-  const file = path.join(repo, "target/core-floor/floor.wasm");
-  if (!existsSync(file)) return null;
-  const wasm = readFileSync(file);
-  return { wasm: wasm.length, wasmGzip: gzip9(wasm), method: "tests/bench/core-floor, wasm-opt as the package, gzip -9 -n" };
 }
 
 /** Each peer's main class, bundled and measured the same way as ours. */
