@@ -152,10 +152,27 @@ impl serde::Serialize for StringMap {
 
 impl<'de> Deserialize<'de> for StringMap {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let strings = Field::<Members<String>>::deserialize(d)?
-            .given()
-            .and_then(|Members(m)| m.into_iter().map(|(k, v)| Some((k, v.given()?))).collect::<Option<Vec<_>>>());
-        strings.map(StringMap).ok_or_else(|| de::Error::custom("not an object of strings"))
+        d.deserialize_map(StringMapVisitor)
+    }
+}
+
+/// Strict, unlike `Field`: a `StringMap` is only read back from our own
+/// record, where anything else is tampering.
+struct StringMapVisitor;
+
+impl<'de> Visitor<'de> for StringMapVisitor {
+    type Value = StringMap;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of strings")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringMap, A::Error> {
+        let mut members = Vec::new();
+        while let Some(entry) = map.next_entry::<String, String>()? {
+            members.push(entry);
+        }
+        Ok(StringMap(members))
     }
 }
 

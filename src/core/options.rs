@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::error::AuthError;
 use super::field::{Field, Members};
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Backend {
     Portos,
     CashDesk,
@@ -28,6 +27,20 @@ impl Backend {
 
     pub fn can_refresh(self) -> bool {
         self != Backend::CashDesk
+    }
+}
+
+/// As its name, a string (a derived enum would also read serde's
+/// `{"variant": …}` form, code for nothing).
+impl Serialize for Backend {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Backend {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Backend::parse(&String::deserialize(d)?).ok_or_else(|| serde::de::Error::custom("not a back end"))
     }
 }
 

@@ -129,8 +129,13 @@ pub(crate) fn token_field(value: &Field<String>, key: &str) -> Result<String, Au
 /// the object's own member names.
 pub(crate) fn check_credentials(credentials: Option<&Credentials>, required: &[&str], optional: &[&str]) -> Result<(), AuthError> {
     let Some(credentials) = credentials else {
-        let fields = [required, optional].concat().join(", ");
-        return Err(AuthError::invalid(["credentials must be an object with ", &fields].concat()));
+        // (pushed one by one: `join` costs 0.9 KB of wasm for this one message)
+        let mut message = String::from("credentials must be an object with");
+        for field in required.iter().chain(optional) {
+            message.push_str(if message.ends_with("with") { " " } else { ", " });
+            message.push_str(field);
+        }
+        return Err(AuthError::invalid(message));
     };
     if let Some(k) = credentials.names.iter().find(|k| !required.contains(&k.as_str()) && !optional.contains(&k.as_str())) {
         return Err(AuthError::invalid(["unknown credentials field \"", k, "\""].concat()));
