@@ -23,11 +23,11 @@ use pos_auth::web::AuthClient;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn js(code: &str) -> JsValue {
+pub(crate) fn js(code: &str) -> JsValue {
     js_sys::eval(code).unwrap_or_else(|e| panic!("test JS failed: {e:?}\n{code}"))
 }
 
-fn is_trap(e: &JsValue) -> bool {
+pub(crate) fn is_trap(e: &JsValue) -> bool {
     let text = format!("{} {}", get_str(e, "name").unwrap_or_default(), get_str(e, "message").unwrap_or_default());
     e.is_instance_of::<js_sys::WebAssembly::RuntimeError>() || text.contains("RuntimeError") || text.contains("unreachable") || text.contains("already borrowed") || text.contains("panicked")
 }
@@ -38,10 +38,10 @@ fn describe(e: &JsValue) -> String {
 
 /// Records the page's uncaught errors and unhandled rejections that look like
 /// a trap or a panic.
-struct TrapWatch(JsValue);
+pub(crate) struct TrapWatch(JsValue);
 
 impl TrapWatch {
-    fn start() -> TrapWatch {
+    pub(crate) fn start() -> TrapWatch {
         TrapWatch(js(r#"(() => {
             const seen = [];
             const text = (x) => { try { return x && (String(x.name) + ": " + String(x.message) + " " + String(x.stack || "")) || String(x); } catch { return "?"; } };
@@ -68,7 +68,7 @@ impl TrapWatch {
     }
 
     /// Stops watching; panics if anything trap-like was seen.
-    async fn finish(self) {
+    pub(crate) async fn finish(self) {
         report(self.seen().await);
     }
 }
@@ -580,12 +580,14 @@ impl Drop for FetchWrapper {
 
 /// Page `fetch` wrappers (monitoring libraries, mocks, blockers) that misbehave,
 /// with the codes the module may turn them into.
-const PAGE_FETCHES: [(&str, &str, &[&str]); 10] = [
+const PAGE_FETCHES: [(&str, &str, &[&str]); 12] = [
     ("throws synchronously", r#"(function () { throw new TypeError("blocked by the page (expected by the test)"); })"#, &["network"]),
     ("returns a number", "(function () { return 42; })", &["network", "bad_response"]),
     ("returns a thenable that throws", r#"(function () { return { then() { throw new Error("then (expected by the test)"); } }; })"#, &["network", "bad_response"]),
     ("resolves with a plain object", "(function () { return Promise.resolve({ status: 200, ok: true }); })", &["network", "bad_response"]),
     ("resolves with null", "(function () { return Promise.resolve(null); })", &["network", "bad_response"]),
+    ("returns undefined", "(function () { return undefined; })", &["network", "bad_response"]),
+    ("a Response whose headers getter throws", r#"(function () { const r = new Response("{}", { status: 200 }); Object.defineProperty(r, "headers", { get() { throw "headers (expected by the test)"; } }); return Promise.resolve(r); })"#, &["network"]),
     ("rejects with a string", r#"(function () { return Promise.reject("nope"); })"#, &["network"]),
     ("a body stream that errors", r#"(function () { return Promise.resolve(new Response(new ReadableStream({ start(c) { c.error(new TypeError("boom (expected by the test)")); } }), { status: 200, headers: { "Content-Type": "application/json" } })); })"#, &["network"]),
     ("an endless body without Content-Length", r#"(function () { return Promise.resolve(new Response(new ReadableStream({ pull(c) { c.enqueue(new Uint8Array(65536).fill(32)); } }), { status: 200, headers: { "Content-Type": "application/json" } })); })"#, &["bad_response"]),

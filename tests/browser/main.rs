@@ -18,5 +18,6 @@ mod cashdesk;
 mod metadefender;
 mod faults;
 mod hostile;
+mod guards;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
