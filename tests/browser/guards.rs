@@ -103,6 +103,7 @@ async fn a_page_storage_that_throws_a_string_degrades_to_memory() {
     let t = tenant();
     let o = options(&t, "");
     let key = key_of(&o);
+    let warned_before = module_warnings();
     js(r#"(() => {
         const p = Storage.prototype;
         globalThis.__posAuthStorage = [p.setItem, p.getItem, p.removeItem];
@@ -129,6 +130,8 @@ async fn a_page_storage_that_throws_a_string_degrades_to_memory() {
     assert!(session.is_some_and(|s| !s.is_null()), "the session lives in memory");
     assert!(logout.is_some_and(|r| r.is_ok()), "logout settles");
     assert_eq!(stored(&key), None, "nothing was stored");
+    let warned_after = module_warnings();
+    assert!(warned_after - warned_before <= 1 && warned_after == 1, "warnings: {warned_before}, then {warned_after}");
     // The storage works again, but this client stays in memory: no record
     // half-written by a storage that failed is ever trusted.
     await_js(client.login(portos_credentials())).await.unwrap();

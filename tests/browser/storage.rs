@@ -218,13 +218,7 @@ async fn full_storage_degrades_to_memory_and_logout_still_clears() {
     let key_b = key_of(&ob);
     let oa = options(&t, "");
     let key_a = key_of(&oa);
-    // Count the module's warnings.
-    let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
-    let original_warn = get(&console, "warn");
-    let warnings: std::rc::Rc<std::cell::RefCell<Vec<String>>> = Default::default();
-    let sink = warnings.clone();
-    let spy = Closure::<dyn FnMut(JsValue)>::new(move |m: JsValue| sink.borrow_mut().push(m.as_string().unwrap_or_default()));
-    set(&console, "warn", spy.as_ref());
+    let warned_before = module_warnings();
 
     let filler = fill_storage();
     // a signs in with storage full: it works in memory.
@@ -246,7 +240,7 @@ async fn full_storage_degrades_to_memory_and_logout_still_clears() {
     for k in &filler {
         session_storage().remove_item(k).unwrap();
     }
-    set(&console, "warn", &original_warn);
+    let warned_after = module_warnings();
     let b_again = AuthClient::new(ob).unwrap();
     let b_restored = b_again.session().unwrap();
     b_again.dispose();
@@ -262,8 +256,9 @@ async fn full_storage_degrades_to_memory_and_logout_still_clears() {
     let a_new = a_refresh.expect("refresh in memory failed");
     assert_eq!(a_in_memory, Some(a_new));
     assert!(a_logout);
-    let ours: Vec<_> = warnings.borrow().iter().filter(|w| w.contains("pos-auth")).cloned().collect();
-    assert_eq!(ours.len(), 1, "warnings: {:?}", warnings.borrow());
+    // Two clients degraded: the page is warned once (maybe by an earlier test).
+    assert!(warned_after - warned_before <= 1, "{warned_before} warnings, then {warned_after}");
+    assert_eq!(warned_after, 1, "the page is warned exactly once");
     assert!(b_profile, "b's profile failed");
     assert!(b_refresh.is_ok(), "b's refresh failed");
     assert!(b_logout);

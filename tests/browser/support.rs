@@ -356,3 +356,25 @@ pub async fn assert_logout_is_local(backend: &str) {
     assert_eq!(requests(&t).await.len(), 1, "logout sent a request");
     client.dispose();
 }
+
+/// How many warnings the module has printed in this page since the first
+/// call (a page-wide spy on `console.warn`, installed once). The module warns
+/// a page once, whichever test degrades storage first: tests that do compare
+/// this count before and after, and expect it to be 1 after.
+pub fn module_warnings() -> u32 {
+    let count = js_sys::eval(
+        r#"(() => {
+            if (!globalThis.__posAuthWarnings) {
+                const seen = { count: 0 };
+                const original = console.warn;
+                console.warn = function (...args) {
+                    if (String(args[0]).startsWith("pos-auth:")) seen.count++;
+                    return original.apply(this, args);
+                };
+                globalThis.__posAuthWarnings = seen;
+            }
+            return globalThis.__posAuthWarnings.count;
+        })()"#,
+    );
+    count.ok().and_then(|c| c.as_f64()).unwrap_or_default() as u32
+}
