@@ -54,7 +54,7 @@ pub struct Inner {
     /// The channel to duplicated tabs holding the same session.
     channel: Option<Channel>,
     self_weak: Weak<RefCell<Inner>>,
-    /// This client's requests in flight (see `http.js`).
+    /// This client's requests in flight (see `guard.js`).
     inflight: JsValue,
     pub disposed: bool,
     /// What `fetch.js` asks for tokens (see `web::fetch`).

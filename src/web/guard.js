@@ -1,7 +1,12 @@
 // The JavaScript half of the guard seam (guard.rs): what the page hands us
 // becomes plain data here, before serde-wasm-bindgen, gloo-storage or
-// gloo-net see it. Nothing in this file throws, except setItem, which
-// throws a real Error that gloo-storage can report.
+// gloo-net see it, and the module's own requests are sent from here (http.rs
+// builds them with gloo-net, whose own send panics on a page fetch that
+// misbehaves and has no deadline). Nothing in this file throws into wasm,
+// except setItem, which throws a real Error that gloo-storage can report.
+//
+// (One file, not several: wasm-bindgen-test-runner's server stalls, about one
+// load in three, when a page asks for a fifth snippet module at once.)
 
 const MAX_DEPTH = 8;
 const MAX_ITEMS = 1000;
@@ -80,7 +85,8 @@ export function parseJson(text) {
  * The JSON text of the object at `path` inside a parsed answer, without the
  * members named in `without`: the back end's own data as it came (member
  * order and numbers as JSON.parse read them). undefined when no object is
- * there.
+ * there, or when it cannot be written back (nesting too deep for
+ * JSON.stringify's stack).
  */
 export function rawJson(value, path, without) {
   let at = value;
@@ -90,7 +96,11 @@ export function rawJson(value, path, without) {
   for (const [key, item] of Object.entries(at)) {
     if (!without.includes(key)) Object.defineProperty(copy, key, { value: item, enumerable: true });
   }
-  return JSON.stringify(copy);
+  try {
+    return JSON.stringify(copy);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -131,4 +141,89 @@ export function guardedSessionStorage() {
       } catch {}
     },
   };
+}
+
+// The module's own requests (login, profile, refresh, logout), sent through
+// the page's fetch with a deadline and a 1 MiB body cap. Any HTTP status
+// resolves; every failure rejects with one word: "network", "timeout" or
+// "disposed".
+
+const MAX_BODY = 1 << 20;
+
+/** One client's requests in flight, so that dispose() can stop them. */
+export function makeInflight() {
+  return { stops: new Set(), disposed: false };
+}
+
+export function abortAll(inflight) {
+  inflight.disposed = true;
+  for (const stop of inflight.stops) stop("disposed");
+  inflight.stops.clear();
+}
+
+/**
+ * Resolves to [Response, body over 1 MiB?, body parsed as JSON (undefined
+ * when it is not JSON), sent at, received at] (times in ms, this clock).
+ * `controller` is the AbortController whose signal the request carries.
+ */
+export async function send(inflight, request, controller, timeoutMs) {
+  if (inflight.disposed) throw "disposed";
+  let failure = "network";
+  let giveUp;
+  // Every await races this: a page's own fetch may ignore the signal.
+  const deadline = new Promise((_, reject) => (giveUp = reject));
+  deadline.catch(() => {});
+  const stop = (why) => {
+    failure = why;
+    controller.abort();
+    giveUp();
+  };
+  inflight.stops.add(stop);
+  const timer = setTimeout(stop, timeoutMs, "timeout");
+  const race = (promise) => Promise.race([promise, deadline]);
+  try {
+    const sentAt = Date.now();
+    // Whatever the page's fetch does (throw, return a non-promise, resolve
+    // to something else) becomes "network", never a hang or a throw.
+    const response = await race(Promise.resolve().then(() => fetch(request)));
+    if (!(response instanceof Response)) throw 0;
+    // What Rust reads through gloo-net is read once here first, inside the
+    // try: a Response whose getters throw fails as "network" instead.
+    response.status;
+    response.headers.get("date");
+    response.headers.get("retry-after");
+    const text = Number(response.headers.get("content-length")) > MAX_BODY ? null : await race(readCapped(response));
+    if (text === null) controller.abort();
+    return [response, text === null, text === null ? undefined : parseJson(text), sentAt, Date.now()];
+  } catch {
+    throw failure;
+  } finally {
+    clearTimeout(timer);
+    inflight.stops.delete(stop);
+  }
+}
+
+// The body as text, or null once it passes MAX_BODY.
+async function readCapped(response) {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const parts = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_BODY) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    parts.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return new TextDecoder().decode(bytes);
 }

@@ -15,7 +15,7 @@
 //!   gloo-storage ([`Session`]);
 //! - requests are built by gloo-net only from values the core checked
 //!   (header values are visible ASCII or Latin-1 without CR/LF) and are sent
-//!   by `http.js`, never by gloo-net's `send` ([`build_request`]).
+//!   by `guard.js`, never by gloo-net's `send` ([`build_request`]).
 //!
 //! The browser tests in `tests/browser/guards.rs` reproduce each trap.
 

@@ -1,6 +1,6 @@
 //! The module's own requests (login, profile, refresh, logout). gloo-net
 //! builds each request (through the guard seam) and reads the answer's
-//! status and headers; `http.js` sends it (deadline, 1 MiB cap, abort on
+//! status and headers; `guard.js` sends it (deadline, 1 MiB cap, abort on
 //! dispose) and parses the body with `JSON.parse`.
 
 use crate::core::backend::HttpRequest;
@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
-#[wasm_bindgen(module = "/src/web/http.js")]
+#[wasm_bindgen(module = "/src/web/guard.js")]
 extern "C" {
     /// A client's set of requests in flight.
     #[wasm_bindgen(js_name = makeInflight)]
@@ -36,7 +36,7 @@ pub struct Answer {
 }
 
 /// Starts sending `req`. Synchronous, so the caller can lend `cfg` from the
-/// client without holding it across an await; `http.js` calls the page's
+/// client without holding it across an await; `guard.js` calls the page's
 /// fetch only from a later microtask.
 pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise {
     let bearer = req.bearer.as_ref().map(|token| ["Bearer ", token].concat());
@@ -68,7 +68,7 @@ pub async fn answer(pending: Promise) -> Result<Answer, AuthError> {
             _ => Code::Network,
         })
     })?.unchecked_into();
-    // http.js checked it is a Response and read these once already.
+    // guard.js checked it is a Response and read these once already.
     let response = gloo_net::http::Response::from(answer.get(0).unchecked_into::<web_sys::Response>());
     let status = response.status();
     let headers = response.headers();

@@ -75,6 +75,30 @@ async fn a_user_that_is_an_array_is_bad_response() {
 }
 
 #[wasm_bindgen_test]
+async fn a_deeply_nested_answer_is_bad_response() {
+    // Too deep for JSON.stringify's stack (user.raw) or JSON.parse's: an
+    // exception there would cross into wasm.
+    let watch = TrapWatch::start();
+    let t = tenant();
+    let client = AuthClient::new(options(&t, "")).unwrap();
+    for depth in [5_000, 200_000] {
+        let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        answer_once(&t, "POST", LOGIN, 200, &format!(r#"{{"tokenId":"t","refreshToken":"r","user":{{"id":"1","deep":{deep}}}}}"#)).await;
+        let outcome = within(client.login(portos_credentials()), 5000).await;
+        match outcome {
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                assert!(!is_trap(&e), "depth {depth}: a trap: {}", stringify(&e));
+                assert_eq!(code(&e), "bad_response", "depth {depth}: {}", stringify(&e));
+            }
+            None => panic!("depth {depth}: never settled"),
+        }
+    }
+    still_works(&client).await;
+    watch.finish().await;
+}
+
+#[wasm_bindgen_test]
 async fn a_token_no_header_can_carry_is_bad_response_and_every_call_settles() {
     // gloo-net's Headers::set unwrap_throws on a value past Latin-1; the core
     // refuses such a token when it arrives, so no request ever carries it.
