@@ -27,6 +27,7 @@ PKG_CARGO := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 
 # wasm-pack's output + pkg-template/ = pkg/, the npm package.
 pkg: setup
+	rm -rf pkg  # wasm-pack leaves snippets of an earlier build behind
 	$(PKG_ENV) wasm-pack build . --release --target web --out-dir pkg --out-name pos_auth --no-pack -- $(PKG_CARGO)
 	$(WASM_OPT) pkg/pos_auth_bg.wasm -o pkg/pos_auth_bg.wasm
 	# Shorter names for what the wasm and its glue share; -Oz once more finds
