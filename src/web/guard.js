@@ -192,9 +192,20 @@ export async function send(inflight, request, controller, timeoutMs) {
     response.status;
     response.headers.get("date");
     response.headers.get("retry-after");
-    const text = Number(response.headers.get("content-length")) > MAX_BODY ? null : await race(readCapped(response));
-    if (text === null) controller.abort();
-    return [response, text === null, text === null ? undefined : parseJson(text), sentAt, Date.now()];
+    const length = Number(response.headers.get("content-length"));
+    const bytes = length > MAX_BODY ? null : await race(readCapped(response));
+    if (bytes === null) {
+      controller.abort();
+      return [response, true, undefined, sentAt, Date.now()];
+    }
+    const value = parseJson(new TextDecoder().decode(bytes));
+    // A connection closed mid-body: Chromium and Firefox fail the read,
+    // WebKit hands over what came. A body that is not JSON and shorter than
+    // its Content-Length was cut short ("network"), not a bad answer. (A
+    // small body a server compressed can be shorter than its Content-Length
+    // too, but it parses.)
+    if (value === undefined && bytes.length < length) throw 0;
+    return [response, false, value, sentAt, Date.now()];
   } catch {
     throw failure;
   } finally {
@@ -203,10 +214,10 @@ export async function send(inflight, request, controller, timeoutMs) {
   }
 }
 
-// The body as text, or null once it passes MAX_BODY.
+// The body's bytes, or null once they pass MAX_BODY.
 async function readCapped(response) {
   const reader = response.body?.getReader();
-  if (!reader) return "";
+  if (!reader) return new Uint8Array(0);
   const parts = [];
   let size = 0;
   for (;;) {
@@ -225,5 +236,5 @@ async function readCapped(response) {
     bytes.set(part, at);
     at += part.length;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }
