@@ -176,6 +176,13 @@ impl<'de> Visitor<'de> for StringMapVisitor {
     }
 }
 
+/// A caller's object (options, credentials) that keeps its own member
+/// names, so that unknown ones can be refused: serde reads only the members
+/// a struct declares.
+pub trait Named {
+    fn set_names(&mut self, names: Vec<String>);
+}
+
 /// A string or a number, as a back end's own error code comes.
 #[derive(Clone, PartialEq, Debug, serde::Serialize)]
 #[serde(untagged)]

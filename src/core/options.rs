@@ -113,6 +113,12 @@ pub struct Options {
     pub allow_insecure_http: Field<bool>,
 }
 
+impl super::field::Named for Options {
+    fn set_names(&mut self, names: Vec<String>) {
+        self.names = names;
+    }
+}
+
 /// Validates the options object (`None` when it is not an object).
 /// `base_url` must already be the href the browser's URL parser produced
 /// (the web layer parses it).

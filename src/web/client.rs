@@ -242,10 +242,7 @@ fn parse_options(options: &JsValue) -> Result<Config, AuthError> {
 }
 
 fn read_options(options: &JsValue) -> Result<Config, AuthError> {
-    let mut read = guard::read_object::<Options>(options).map(|(mut o, names)| {
-        o.names = names;
-        o
-    });
+    let mut read = guard::read_object::<Options>(options);
     if let Some(Field::Given(s)) = read.as_mut().map(|o| &mut o.base_url) {
         // The browser's own parser normalises case, ports and dot segments.
         let url = web_sys::Url::new(s).map_err(|_| AuthError::invalid("baseUrl must be an absolute URL"))?;

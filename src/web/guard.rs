@@ -28,6 +28,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, RequestCache, RequestCredentials, RequestRedirect};
 
 use crate::core::backend::Answer;
+use crate::core::field::Named;
 use crate::core::session::RawJson;
 
 #[wasm_bindgen(module = "/src/web/guard.js")]
@@ -49,15 +50,16 @@ extern "C" {
 
 /// A caller's object (options, credentials) read into `T`, with its own
 /// member names; `None` when it is not a plain object.
-pub fn read_object<T: DeserializeOwned>(value: &JsValue) -> Option<(T, Vec<String>)> {
+pub fn read_object<T: DeserializeOwned + Named>(value: &JsValue) -> Option<T> {
     let copy = snapshot(value);
     if !is_record(&copy) {
         return None;
     }
     // The copy is plain data: neither call can throw.
     let names = Object::keys::<JsValue>(copy.unchecked_ref()).iter().filter_map(|k| k.as_string()).collect();
-    let fields = serde_wasm_bindgen::from_value(copy).ok()?;
-    Some((fields, names))
+    let mut fields: T = serde_wasm_bindgen::from_value(copy).ok()?;
+    fields.set_names(names);
+    Some(fields)
 }
 
 /// A server's body after `JSON.parse` (`undefined` when it was not JSON).

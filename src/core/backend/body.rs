@@ -141,6 +141,12 @@ pub struct Credentials {
     pub email: Field<Secret>,
 }
 
+impl crate::core::field::Named for Credentials {
+    fn set_names(&mut self, names: Vec<String>) {
+        self.names = names;
+    }
+}
+
 impl Credentials {
     /// A member by its JavaScript name; `Absent` for a name no dialect takes.
     pub fn get(&self, name: &str) -> &Field<Secret> {

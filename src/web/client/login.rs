@@ -24,10 +24,7 @@ fn random_id() -> String {
 pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue> {
     check(&rc)?;
     // Read, checked and wiped (dropped) before anything else happens.
-    let creds = guard::read_object::<Credentials>(&credentials).map(|(mut c, names)| {
-        c.names = names;
-        c
-    });
+    let creds = guard::read_object::<Credentials>(&credentials);
     let built = backend::login_request(&rc.borrow().cfg, creds.as_ref());
     drop(creds);
     let req = built.map_err(|e| convert::error(&e))?;
