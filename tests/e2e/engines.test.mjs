@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import puppeteer from "puppeteer-core";
 import { remote } from "webdriverio";
-import { startEmulator } from "./harness.mjs";
+import { assertSharedRefreshes, startEmulator } from "./harness.mjs";
 
 const FIREFOX = process.env.FIREFOX ?? "/usr/bin/firefox-esr";
 const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER ?? "/usr/bin/WebKitWebDriver";
@@ -90,7 +90,7 @@ async function webkit() {
     async run(fn, arg) {
       await session.switchToWindow(handle);
       const script = new Function("arg", "done",
-        `Promise.resolve().then(() => (${fn})(arg)).then(done, (e) => done({ __error: String(e && e.stack || e) }));`);
+        `Promise.resolve().then(() => (${fn})(arg)).then(done, (e) => done({ __error: (e && e.name) + " " + (e && e.code) + ": " + (e && e.message) + "\\n" + (e && e.stack) }));`);
       const result = await session.executeAsync(script, arg);
       if (result && result.__error) throw new Error(result.__error);
       return result;
@@ -159,6 +159,15 @@ for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
       emulator?.stop();
     });
 
+    // The demo page imports the package itself when it boots. In WebKit a
+    // dynamic import() of the package while that first import is still
+    // evaluating (its top-level await on the wasm) resolved at once, before
+    // the wasm was ready, about six times in eight: every test here waits for
+    // the demo to have booted first. (A finding for issue 11: it can bite a
+    // page that imports the package from two places at once.)
+    const booted = (page) =>
+      eventually("the demo to boot", () => page.run(() => document.getElementById("boot")?.hidden === true));
+
     for (const { backend, name, fields } of BACKENDS) {
       test(`the demo signs in to ${backend}`, async () => {
         const root = await tenant(emulator.url, `engines-${backend}`, { tokenLifetime: 600 });
@@ -196,8 +205,9 @@ for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
       const base = await tenant(emulator.url, "engines-tabs", { tokenLifetime: 4 });
       const signedInAt = Date.now();
       const first = await browser.open(`${emulator.url}/`);
-      const setUp = async (page, login) =>
-        page.run(async ({ base, login }) => {
+      const setUp = async (page, login) => {
+        await booted(page);
+        return page.run(async ({ base, login }) => {
           const m = await import("/pkg/index.js");
           window.client = new m.AuthClient({ baseUrl: `${base}/portos`, storageKey: base });
           window.events = [];
@@ -205,22 +215,17 @@ for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
           if (login) await window.client.login({ userName: "999", password: "1234", deviceName: "P01" });
           return window.client.session()?.accessToken ?? null;
         }, { base, login });
+      };
       const original = await setUp(first, true);
       const second = await first.duplicate();
       assert.equal(await setUp(second, false), original, "the duplicate restores the same session");
 
       // Tokens live 3–4 s and refresh at half-life: a rotation every 1.5–2 s.
       await new Promise((r) => setTimeout(r, 5000));
-      const counts = await (await fetch(`${base}/__emulator/counts`)).json();
-      const rotations = Math.floor((Date.now() - signedInAt) / 1500);
       const tokens = await Promise.all([first, second].map((p) => p.run(() => window.client.session()?.accessToken)));
       assert.ok(tokens[0], "the first tab is still signed in");
       assert.equal(tokens[0], tokens[1], "both tabs hold the newest token");
-      const refreshes = counts["POST /portos/api/auth/refresh"] ?? 0;
-      assert.ok(refreshes >= 1 && refreshes <= rotations, `${refreshes} refreshes in ${rotations} rotations`);
-      const requests = await (await fetch(`${base}/__emulator/requests`)).json();
-      const spent = requests.filter((r) => r.method === "POST" && r.path === "/portos/api/auth/refresh").map((r) => r.body);
-      assert.equal(new Set(spent).size, spent.length, "a refresh token was sent twice");
+      await assertSharedRefreshes(base, signedInAt);
 
       await first.run(() => window.client.logout());
       await eventually("the duplicate to sign out", () => second.run(() => window.client.session() === null), 3000);

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { before, after } from "node:test";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -57,4 +58,23 @@ export function emulatorAndBrowser(browserArgs = []) {
     env.emulator?.stop();
   });
   return env;
+}
+
+/**
+ * What duplicated tabs sharing one session must show at the emulator tenant
+ * `base` since `signedInAt`, with 4 s tokens refreshed at half-life (their
+ * `exp` is whole seconds, so a rotation comes every 1.5–2 s): at least one
+ * refresh, at most one per rotation for both tabs together (tabs that each
+ * refreshed would show about twice as many), and no refresh token sent twice
+ * (the tab that waited for the lock took its peer's rotation instead of
+ * spending the old token again).
+ */
+export async function assertSharedRefreshes(base, signedInAt) {
+  const counts = await (await fetch(`${base}/__emulator/counts`)).json();
+  const rotations = Math.floor((Date.now() - signedInAt) / 1500);
+  const refreshes = counts["POST /portos/api/auth/refresh"] ?? 0;
+  assert.ok(refreshes >= 1 && refreshes <= rotations, `one refresh per rotation for both tabs: ${refreshes} refreshes in ${rotations} rotations`);
+  const requests = await (await fetch(`${base}/__emulator/requests`)).json();
+  const spent = requests.filter((r) => r.method === "POST" && r.path === "/portos/api/auth/refresh").map((r) => r.body);
+  assert.equal(new Set(spent).size, spent.length, "a refresh token was sent twice");
 }
