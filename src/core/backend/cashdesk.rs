@@ -10,8 +10,7 @@ use crate::core::session::{Grant, UserProfile};
 use crate::core::time;
 
 pub fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError> {
-    check_credentials(credentials, &["email", "password"], &[])?;
-    let Some(c) = credentials else { return Err(bad_body("credentials")) };
+    let c = check_credentials(credentials, &["email", "password"], &[])?;
     let body = StringMembers(&[("email", c.email.str().unwrap_or_default()), ("password", c.password.str().unwrap_or_default())]).secret_text();
     Ok(HttpRequest { method: "POST", url: [base_url, "/api/v2/authenticate"].concat(), bearer: None, body: Some(body) })
 }

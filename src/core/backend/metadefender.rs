@@ -12,8 +12,7 @@ use crate::core::time;
 const TOKEN_FIELDS: [&str; 4] = ["accessToken", "refreshToken", "accessTokenExpiryTime", "refreshTokenExpiryTime"];
 
 pub fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError> {
-    check_credentials(credentials, &["userName", "password"], &[])?;
-    let Some(c) = credentials else { return Err(bad_body("credentials")) };
+    let c = check_credentials(credentials, &["userName", "password"], &[])?;
     let body = StringMembers(&[("userName", c.user_name.str().unwrap_or_default()), ("password", c.password.str().unwrap_or_default())]).secret_text();
     Ok(HttpRequest { method: "POST", url: [base_url, "/api/user/authenticate"].concat(), bearer: None, body: Some(body) })
 }

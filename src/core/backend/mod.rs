@@ -125,9 +125,9 @@ pub(crate) fn token_field(value: &Field<String>, key: &str) -> Result<String, Au
 }
 
 /// Validates credentials: a plain object (`None` otherwise) with exactly the
-/// allowed members, each a string; `required` ones non-empty. `names` are
-/// the object's own member names.
-pub(crate) fn check_credentials(credentials: Option<&Credentials>, required: &[&str], optional: &[&str]) -> Result<(), AuthError> {
+/// allowed members, each a string; `required` ones non-empty. Answers them
+/// once checked.
+pub(crate) fn check_credentials<'a>(credentials: Option<&'a Credentials>, required: &[&str], optional: &[&str]) -> Result<&'a Credentials, AuthError> {
     let Some(credentials) = credentials else {
         // (pushed one by one: `join` costs 0.9 KB of wasm for this one message)
         let mut message = String::from("credentials must be an object with");
@@ -150,7 +150,7 @@ pub(crate) fn check_credentials(credentials: Option<&Credentials>, required: &[&
             return Err(AuthError::invalid([*k, " is required"].concat()));
         }
     }
-    Ok(())
+    Ok(credentials)
 }
 
 /// A request body: a JSON object of string members, in this order.

@@ -7,8 +7,7 @@ use crate::core::field::{Field, StringMap};
 use crate::core::session::{Device, Grant, RawJson, UserProfile};
 
 pub fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError> {
-    check_credentials(credentials, &["userName", "deviceName"], &["password"])?;
-    let Some(c) = credentials else { return Err(bad_body("credentials")) };
+    let c = check_credentials(credentials, &["userName", "deviceName"], &["password"])?;
     let user_name = c.user_name.str().unwrap_or_default();
     let device_name = c.device_name.str().unwrap_or_default();
     let body = match c.password.str() {
