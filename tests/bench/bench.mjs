@@ -16,7 +16,7 @@
 // (the Makefile target builds both). Environment: POS_EMULATOR_BIN, POS_PKG_DIR,
 // CHROMIUM (default /usr/bin/chromium; a browser is never downloaded),
 // BENCH_QUICK=1 (a fraction of every count, for trying the script out),
-// BENCH_ONLY=overhead (that figure alone, printed as JSON; nothing written),
+// BENCH_ONLY=overhead|startup (that figure alone, printed as JSON; nothing written),
 // BENCH_DUMP=file (the overhead samples as JSON, for a closer look),
 // BENCH_BLOCK=n (requests per block in the overhead figure; 1 by default).
 import { spawn } from "node:child_process";
@@ -218,10 +218,11 @@ async function startup(browser, url) {
       measure: async (base) => {
         const t0 = performance.now();
         const { AuthClient } = await import("/pos-auth.min.js");
+        const t1 = performance.now();
         const session = new AuthClient({ baseUrl: base }).session();
-        const ms = performance.now() - t0;
+        const t2 = performance.now();
         if (!session) throw new Error("pos-auth restored no session");
-        return ms;
+        return { total: t2 - t0, imported: t1 - t0, restored: t2 - t1 };
       },
       arg: base,
     },
@@ -230,10 +231,11 @@ async function startup(browser, url) {
       measure: async ({ authority, clientId }) => {
         const t0 = performance.now();
         const { UserManager } = await import("/oidc-client-ts.min.js");
+        const t1 = performance.now();
         const user = await new UserManager({ authority, client_id: clientId, redirect_uri: `${location.origin}/` }).getUser();
-        const ms = performance.now() - t0;
+        const t2 = performance.now();
         if (!user) throw new Error("oidc-client-ts restored no user");
-        return ms;
+        return { total: t2 - t0, imported: t1 - t0, restored: t2 - t1 };
       },
       arg: { authority, clientId },
     },
@@ -246,11 +248,18 @@ async function startup(browser, url) {
       await page.close();
     }
   }
+  const medianOf = (lib, phase) => round(median(samples[lib].map((s) => s[phase])), 1);
   return {
     pages: N.startupPages,
-    oursMedianMs: round(median(samples.ours), 1),
-    oidcMedianMs: round(median(samples.oidc), 1),
-    ratio: round(median(samples.ours) / median(samples.oidc), 2),
+    oursMedianMs: medianOf("ours", "total"),
+    oidcMedianMs: medianOf("oidc", "total"),
+    ratio: round(median(samples.ours.map((s) => s.total)) / median(samples.oidc.map((s) => s.total)), 2),
+    // Where the time goes: the import (download, compile, instantiate) and
+    // the constructor up to the restored session (mostly first-call work).
+    phasesMedianMs: {
+      ours: { import: medianOf("ours", "imported"), restore: medianOf("ours", "restored") },
+      oidc: { import: medianOf("oidc", "imported"), restore: medianOf("oidc", "restored") },
+    },
     modules: { ours: "/pos-auth.min.js (pkg/index.js, esbuild bundle)", oidc: "/oidc-client-ts.min.js (esbuild bundle)" },
   };
 }
@@ -370,7 +379,8 @@ function table(results) {
   rows.push(["wrapper cost, fetch stubbed", `${o.stubbed.clientMedianUs.toFixed(1)} µs`, `${o.stubbed.rawMedianUs.toFixed(1)} µs raw fetch`,
     `per call, median of ${o.stubbed.rounds} rounds of ${o.stubbed.callsPerRound}`]);
   rows.push(["start-up, import() → restored session", `${s.oursMedianMs.toFixed(1)} ms`, `${s.oidcMedianMs.toFixed(1)} ms oidc-client-ts`,
-    `median of ${s.pages} fresh pages each`]);
+    `ratio ${s.ratio.toFixed(2)}; import ${s.phasesMedianMs.ours.import} vs ${s.phasesMedianMs.oidc.import} ms, ` +
+      `restore ${s.phasesMedianMs.ours.restore} vs ${s.phasesMedianMs.oidc.restore} ms (median of ${s.pages} fresh pages each)`]);
   rows.push(["single flight, refresh requests", String(f.refreshRequests), "", `${f.concurrent} concurrent client.fetch inside the margin`]);
   rows.push(["memory, wasm growth", signedKb(m.wasm.growthBytes), "", `${m.cycles} login/logout cycles, ${kb(m.wasm.endBytes)} at end`]);
   rows.push(["memory, JS heap growth", signedKb(m.jsHeap.growthBytes), "", `after gc(), ${kb(m.jsHeap.endBytes)} at end`]);
@@ -401,9 +411,12 @@ async function main() {
     emulator.stop(); // else its process keeps this one alive
     throw e;
   }
-  if (process.env.BENCH_ONLY === "overhead") {
+  // BENCH_ONLY=overhead|startup prints one figure and writes nothing, for
+  // measuring a change quickly.
+  const only = { overhead: () => overhead(emulator.url), startup: () => startup(browser, emulator.url) }[process.env.BENCH_ONLY];
+  if (only) {
     try {
-      console.log(JSON.stringify(await overhead(emulator.url), null, 2));
+      console.log(JSON.stringify(await only(), null, 2));
     } finally {
       await browser.close();
       emulator.stop();
