@@ -117,7 +117,7 @@ impl Inner {
 
     /// `${storageKey}:${id}`: the channel and lock of the current session.
     fn channel_name(&self) -> Option<String> {
-        let record = self.record.as_ref().filter(|_| self.cfg.session_storage && !self.disposed)?;
+        let record = self.record.as_ref().filter(|_| self.store.shared_with_tabs() && !self.disposed)?;
         Some([self.cfg.storage_key.as_str(), ":", record.id.as_str()].concat())
     }
 

@@ -113,11 +113,15 @@ export function rawJson(value, path, without) {
 export function guardedSessionStorage() {
   const storage = () => globalThis.sessionStorage;
   return {
-    available() {
+    // "absent" where the environment has no sessionStorage at all (a Worker,
+    // plain Node); "failing" where a page's is disabled (null) or blocked
+    // (the getter throws).
+    status() {
       try {
-        return storage() != null;
+        if (!("sessionStorage" in globalThis)) return "absent";
+        return storage() != null ? "usable" : "failing";
       } catch {
-        return false;
+        return "failing";
       }
     },
     getItem(key) {

@@ -45,7 +45,7 @@ extern "C" {
 
     type GuardedStorage;
     #[wasm_bindgen(method)]
-    fn available(this: &GuardedStorage) -> bool;
+    fn status(this: &GuardedStorage) -> String;
 }
 
 /// A caller's object (options, credentials) read into `T`, with its own
@@ -107,9 +107,23 @@ thread_local! {
 /// `sessionStorage` for gloo-storage, through `guard.js`'s guarded object.
 pub struct Session;
 
+/// Whether this environment's `sessionStorage` can be used.
+#[derive(PartialEq)]
+pub enum StorageStatus {
+    Usable,
+    /// None at all (a Worker, plain Node): memory, and nothing to warn about.
+    Absent,
+    /// A page's storage, disabled or blocked.
+    Failing,
+}
+
 impl Session {
-    pub fn available() -> bool {
-        SESSION_STORAGE.with(GuardedStorage::available)
+    pub fn status() -> StorageStatus {
+        match SESSION_STORAGE.with(GuardedStorage::status).as_str() {
+            "usable" => StorageStatus::Usable,
+            "absent" => StorageStatus::Absent,
+            _ => StorageStatus::Failing,
+        }
     }
 }
 

@@ -1,9 +1,10 @@
 //! The session record in `sessionStorage` (through gloo-storage and the
-//! guard seam), or in this page only. Storage that is disabled, missing or
-//! full degrades to memory with one warning.
+//! guard seam), or in this page only. A page's storage that is disabled,
+//! blocked or full degrades to memory with one warning; where there is none
+//! at all (a Worker, Node), memory is simply what "session" means.
 
 use crate::core::session::Record;
-use crate::web::guard::Session;
+use crate::web::guard::{Session, StorageStatus};
 use gloo_storage::errors::StorageError;
 use gloo_storage::Storage;
 use std::cell::Cell;
@@ -17,15 +18,24 @@ pub struct Store {
     key: String,
     /// Cleared when the page's storage fails: from then on, memory only.
     persistent: Cell<bool>,
+    /// Began in sessionStorage, which "Duplicate tab" copies: peers may hold
+    /// this session even after the storage failed.
+    shared_with_tabs: bool,
 }
 
 impl Store {
     pub fn new(key: &str, session_storage: bool) -> Store {
-        let store = Store { key: key.to_owned(), persistent: Cell::new(session_storage) };
-        if session_storage && !Session::available() {
+        let status = if session_storage { Session::status() } else { StorageStatus::Absent };
+        let usable = status == StorageStatus::Usable;
+        let store = Store { key: key.to_owned(), persistent: Cell::new(usable), shared_with_tabs: usable };
+        if status == StorageStatus::Failing {
             store.degrade();
         }
         store
+    }
+
+    pub fn shared_with_tabs(&self) -> bool {
+        self.shared_with_tabs
     }
 
     /// The stored record as it reads (unchecked: the caller knows whose it

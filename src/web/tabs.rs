@@ -53,6 +53,7 @@ impl Channel {
             }
         });
         channel.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        crate::web::timer::unref(&channel);
         Some(Channel { name, channel, _on_message: handler })
     }
 
@@ -100,10 +101,9 @@ pub async fn settle() {
 }
 
 pub async fn sleep(ms: i32) {
+    // Not unref'd like the background timer: a caller awaits this one.
     let p = Promise::new(&mut |resolve, _| {
-        let queued = web_sys::window()
-            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).ok());
-        if queued.is_none() {
+        if crate::web::timer::schedule(&resolve, ms).is_none() {
             let _ = resolve.call0(&JsValue::NULL);
         }
     });

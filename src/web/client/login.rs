@@ -5,14 +5,17 @@ use super::*;
 use crate::core::backend::Credentials;
 use crate::core::field::wipe;
 
+#[wasm_bindgen]
+extern "C" {
+    /// On `globalThis`: a Worker and Node have `crypto` but no `window`.
+    #[wasm_bindgen(js_namespace = ["globalThis", "crypto"], js_name = getRandomValues, catch)]
+    fn get_random_values(bytes: &mut [u8]) -> Result<JsValue, JsValue>;
+}
+
 /// A new session's id (names the tabs' channel and lock): 128 random bits in hex.
 fn random_id() -> String {
     let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
-        .is_some();
-    if !filled {
+    if get_random_values(&mut bytes).is_err() {
         for b in bytes.iter_mut() {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
