@@ -1,0 +1,3 @@
+import { environmentSuite } from "./support.mjs";
+
+environmentSuite("jsdom", "jsdom/");
