@@ -7,7 +7,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_PORT ?= 8787
 
-.PHONY: setup pkg emulator demo test test-core test-browser test-e2e test-types clean
+.PHONY: setup pkg emulator demo test test-core test-browser test-e2e test-env test-types clean
 # Binaryen from npm: Debian's (108) misnumbers the externref table export.
 WASM_OPT_TOOL := tests/node_modules/.bin/wasm-opt
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
@@ -48,7 +48,7 @@ demo: pkg emulator
 	@echo "pos-auth demo: http://127.0.0.1:$(DEMO_PORT)/  (PORTOS user 999, password 1234, device P01)"
 	target/debug/pos-emulator --port $(DEMO_PORT) --www www --pkg pkg --token-lifetime 120
 
-test: test-core test-browser test-e2e test-types test-size
+test: test-core test-browser test-e2e test-env test-types test-size
 
 # Unit tests, then a million generated inputs through every core parser.
 test-core: setup
@@ -60,6 +60,11 @@ test-browser: pkg emulator
 
 test-e2e: pkg emulator
 	cd tests && node --test --test-concurrency=1 e2e/
+
+# The package under Vitest with jsdom and with happy-dom, as front-end teams
+# run their own tests (tests/env/).
+test-env: pkg emulator
+	cd tests && npx vitest run --config env/vitest.config.mjs
 
 test-types: pkg
 	cd tests && npx tsc -p types
