@@ -289,6 +289,7 @@ export type Unsubscribe = () => void;
  * | --- | --- | --- |
  * | `invalid_argument` | bad options, credentials or arguments; nothing was sent | no |
  * | `not_configured` | a default-client function before {@link configure} | no |
+ * | `unsupported` | the WebAssembly could not be loaded here (a CSP without `'wasm-unsafe-eval'`, no WebAssembly); the message says why. Every export but `AuthError` then fails with it | no |
  * | `disposed` | a call on a disposed client | no |
  * | `invalid_credentials` | login answered 400, 401 or 403 without field errors | no |
  * | `validation` | a 400 or 422 with field `errors` | no |
@@ -305,6 +306,7 @@ export type Unsubscribe = () => void;
 export type AuthErrorCode =
   | "invalid_argument"
   | "not_configured"
+  | "unsupported"
   | "disposed"
   | "invalid_credentials"
   | "validation"
