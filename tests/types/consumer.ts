@@ -156,6 +156,8 @@ function userMessage(code: AuthErrorCode): string {
     case "not_configured":
     case "disposed":
       return "Programming error";
+    case "unsupported":
+      return "This terminal's browser cannot run the sign-in module";
     case "invalid_credentials":
       return "Wrong user name or password";
     case "validation":
