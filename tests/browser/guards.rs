@@ -239,6 +239,9 @@ async fn answers_that_are_not_json_hold_no_javascript_value() {
     round(60).await;
     microtasks().await;
     let after = wasm_bindgen::externref_heap_live_count();
-    assert_eq!(after, before, "JS values held by wasm grew over 60 non-JSON answers");
+    // The leak this guards against kept one value per answer (+60). Clients
+    // of earlier tests still run their timers in this page, and one of them
+    // may hold a value more or less at either instant: a few, never 60.
+    assert!(after <= before + 3, "JS values held by wasm grew over 60 non-JSON answers: {before} → {after}");
     still_works(&client).await;
 }
