@@ -1,0 +1,269 @@
+// The package outside a plain page (API.md, "Loading"): a module Worker and a
+// Node process refresh in the background and keep the session in memory
+// without a warning, Node exits on its own, and a page whose CSP refuses
+// WebAssembly can still import the package and gets AuthError "unsupported".
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { repo, startEmulator, launchBrowser } from "./harness.mjs";
+
+const out = path.join(repo, "tests/e2e/out/environments");
+const www = path.join(out, "www");
+const PORTOS_USER = { userName: "999", password: "1234", deviceName: "P01" };
+const env = { emulator: null, browser: null };
+
+// Pages the emulator serves at `/`, from files written here.
+const PAGES = {
+  "blank.html": "<!doctype html><title>worker host</title>",
+
+  "worker.js": `
+    // A module Worker: no window, no document, no sessionStorage.
+    const base = new URL(location.href).searchParams.get("base");
+    console.warn("env-test: worker console reaches the test");
+    try {
+      const { AuthClient } = await import("/pkg/index.js");
+      const client = new AuthClient({ baseUrl: base + "/portos" });
+      client.onChange((e) => postMessage({ type: e.type, token: e.session?.accessToken ?? null }));
+      await client.login(${JSON.stringify(PORTOS_USER)});
+    } catch (e) {
+      postMessage({ type: "error", code: e?.code, message: String(e?.message ?? e) });
+    }`,
+
+  // A meta CSP, because the emulator sets no CSP header of its own.
+  "csp.html": `<!doctype html>
+    <meta http-equiv="Content-Security-Policy" content="script-src 'self'">
+    <pre id="out">loading</pre>
+    <script type="module" src="csp.js"></script>`,
+
+  "csp.js": `
+    const result = {};
+    // The smallest valid module: proves this CSP really refuses WebAssembly.
+    result.wasmRefused = await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))
+      .then(() => false, () => true);
+    let m;
+    try {
+      m = await import("/pkg/index.js");
+      result.imported = true;
+    } catch (e) {
+      result.imported = false;
+      result.importError = String(e);
+    }
+    if (m) {
+      const describe = (e) => ({ authError: e instanceof m.AuthError, code: e?.code, message: String(e?.message ?? e) });
+      const sync = (f) => { try { f(); return { returned: true }; } catch (e) { return { threw: true, ...describe(e) }; } };
+      result.construct = sync(() => new m.AuthClient({ baseUrl: location.origin + "/portos" }));
+      result.session = sync(() => m.session());
+      result.configure = sync(() => m.configure({ baseUrl: location.origin + "/portos" }));
+      // An async function must reject, not throw synchronously.
+      let pending;
+      result.login = sync(() => { pending = m.login(${JSON.stringify(PORTOS_USER)}); });
+      if (pending) result.login = await pending.then(() => ({ resolved: true }), (e) => ({ rejected: true, ...describe(e) }));
+      const made = new m.AuthError("network", "x");
+      result.authError = { instance: made instanceof m.AuthError && made instanceof Error, code: made.code, message: made.message };
+    }
+    document.getElementById("out").textContent = JSON.stringify(result);`,
+};
+
+// Run by a child Node process: sign in, wait for one background refresh,
+// print what happened, then dispose or not (argv: base URL, "dispose"|"keep").
+const NODE_SCRIPT = `
+import { AuthClient } from ${JSON.stringify(pathToFileURL(path.join(repo, "pkg/index.js")).href)};
+const [base, mode] = process.argv.slice(2);
+// An unsettled promise does not keep Node alive, this timer does: without it
+// the process would end before the refresh once the module's timer is unref'd.
+const deadline = setTimeout(() => {
+  console.log(JSON.stringify({ events, timedOut: true }));
+  process.exit(1);
+}, 10_000);
+const events = [];
+const client = new AuthClient({ baseUrl: base + "/portos" });
+const refreshed = new Promise((resolve) => client.onChange((e) => {
+  events.push(e.type);
+  if (e.type === "refreshed") resolve();
+}));
+await client.login(${JSON.stringify(PORTOS_USER)});
+await refreshed;
+clearTimeout(deadline);
+if (mode === "dispose") client.dispose();
+console.log(JSON.stringify({ events }));
+// No process.exit(): what is left (the client, when kept) must not hold Node.
+`;
+
+before(async () => {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(www, { recursive: true });
+  for (const [name, text] of Object.entries(PAGES)) writeFileSync(path.join(www, name), text);
+  writeFileSync(path.join(out, "node-client.mjs"), NODE_SCRIPT);
+  // startEmulator passes the repo's www first; the emulator keeps the last --www.
+  env.emulator = await startEmulator(["--www", www]);
+  env.browser = await launchBrowser();
+});
+
+after(async () => {
+  await env.browser?.close();
+  env.emulator?.stop();
+});
+
+/** A fresh emulator tenant with 4 s access tokens (refreshed about 2 s in). */
+async function shortLivedTenant(name) {
+  const base = `${env.emulator.url}/t/${name}${Date.now()}`;
+  const res = await fetch(`${base}/__emulator/config`, { method: "POST", body: JSON.stringify({ tokenLifetime: 4 }) });
+  assert.equal(res.status, 200);
+  return base;
+}
+
+async function refreshCount(base) {
+  const counts = await (await fetch(`${base}/__emulator/counts`)).json();
+  return counts["POST /portos/api/auth/refresh"] ?? 0;
+}
+
+test("a module Worker: background refresh, and the session in memory without a warning", async (t) => {
+  const base = await shortLivedTenant("worker");
+  const page = await env.browser.newPage();
+  const consoleLines = [];
+  // Playwright reports a worker's console on its page too, with worker() set.
+  page.on("console", (m) => consoleLines.push(`${m.worker() ? "worker" : "page"} ${m.type()}: ${m.text()}`));
+  let messages;
+  try {
+    await page.goto(`${env.emulator.url}/blank.html`);
+    messages = await page.evaluate((base) => new Promise((resolve) => {
+      const seen = [];
+      const worker = new Worker(`/worker.js?base=${encodeURIComponent(base)}`, { type: "module" });
+      worker.onmessage = ({ data }) => {
+        seen.push(data);
+        if (data.type === "refreshed" || data.type === "error") resolve(seen);
+      };
+      worker.onerror = (e) => { seen.push({ type: "workerError", message: e.message }); resolve(seen); };
+      setTimeout(() => resolve(seen), 9000); // a 4 s token is refreshed after 1.5-2 s
+    }), base);
+  } finally {
+    await page.close();
+  }
+  const types = messages.map((m) => m.type);
+  const signedIn = messages.find((m) => m.type === "signedIn");
+  assert.ok(!types.includes("error") && !types.includes("workerError"), `the worker failed: ${JSON.stringify(messages)}`);
+  assert.ok(signedIn?.token, `signed in inside the worker: ${JSON.stringify(types)}`);
+
+  await t.test("the client refreshes by itself", async () => {
+    const refreshed = messages.find((m) => m.type === "refreshed");
+    assert.ok(refreshed, `no background refresh in the worker within 9 s; events: ${JSON.stringify(types)}`);
+    assert.notEqual(refreshed.token, signedIn.token, "the refresh brought a new token");
+    assert.ok(await refreshCount(base) >= 1, "the emulator saw the refresh");
+  });
+
+  await t.test("no sessionStorage warning", () => {
+    assert.ok(consoleLines.includes("worker warning: env-test: worker console reaches the test"),
+      `the worker's console is captured: ${JSON.stringify(consoleLines)}`);
+    const storageWarnings = consoleLines.filter((l) => /sessionStorage/i.test(l));
+    assert.deepEqual(storageWarnings, [], "a Worker has no sessionStorage: memory, without a warning");
+  });
+});
+
+/**
+ * Runs the Node script; resolves with its output, the parsed JSON line, and
+ * how long the process lived after printing it. It is killed 6 s after
+ * printing (longer than any bound below) or 15 s after its start.
+ */
+function runNodeClient(base, mode) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(out, "node-client.mjs"), base, mode], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "", printedAt = null, killed = false;
+    const kill = () => { killed = true; child.kill("SIGKILL"); };
+    let timer = setTimeout(kill, 15_000);
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      if (printedAt === null && stdout.includes("\n")) {
+        printedAt = Date.now();
+        clearTimeout(timer);
+        timer = setTimeout(kill, 6000);
+      }
+    });
+    child.stderr.on("data", (chunk) => { stderr += chunk; });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      let result = null;
+      try { result = JSON.parse(stdout.split("\n")[0]); } catch { /* reported by the caller */ }
+      resolve({ code, killed, stdout, stderr, result, lingeredMs: printedAt === null ? null : Date.now() - printedAt });
+    });
+  });
+}
+
+/** The parts of a Node run as subtests, so each failure is reported. */
+async function assertRefreshedQuietly(t, run, base) {
+  assert.ok(run.result, `the script printed its result: stdout ${JSON.stringify(run.stdout)}, stderr ${JSON.stringify(run.stderr)}`);
+  await t.test("the client refreshes by itself", async () => {
+    assert.ok(!run.result.timedOut, `no background refresh in Node within 10 s; events: ${JSON.stringify(run.result.events)}`);
+    assert.deepEqual(run.result.events.slice(0, 3), ["initial", "signedIn", "refreshed"]);
+    assert.ok(await refreshCount(base) >= 1, "the emulator saw the refresh");
+  });
+  await t.test("no sessionStorage warning", () => {
+    assert.doesNotMatch(run.stdout + run.stderr, /sessionStorage/i, "plain Node has no sessionStorage: memory, without a warning");
+  });
+}
+
+test("Node: background refresh, no storage warning, and the process ends promptly after dispose()", async (t) => {
+  const base = await shortLivedTenant("node-dispose");
+  const run = await runNodeClient(base, "dispose");
+  await assertRefreshedQuietly(t, run, base);
+  await t.test("exits by itself after dispose()", () => {
+    assert.ok(!run.result.timedOut, "(measured only after a background refresh)");
+    assert.equal(run.killed, false, "the process ended by itself");
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.lingeredMs < 2000, `exited ${run.lingeredMs} ms after dispose()`);
+  });
+});
+
+test("Node: a client that is never disposed does not keep the process alive", async (t) => {
+  const base = await shortLivedTenant("node-keep");
+  // The next refresh is due about 2 s after the first one; a timer that held
+  // the loop would re-arm itself for as long as the refresh token lives.
+  const run = await runNodeClient(base, "keep");
+  await assertRefreshedQuietly(t, run, base);
+  await t.test("exits by itself with the client alive", () => {
+    assert.ok(!run.result.timedOut, "(measured only after a background refresh has armed the next one)");
+    assert.equal(run.killed, false, `the process was still running ${run.lingeredMs} ms after its script ended`);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.lingeredMs < 5000, `exited ${run.lingeredMs} ms after its script ended`);
+  });
+});
+
+test("a CSP without 'wasm-unsafe-eval': the import succeeds and everything but new AuthError fails 'unsupported'", async () => {
+  const page = await env.browser.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  try {
+    await page.goto(`${env.emulator.url}/csp.html`);
+    await page.waitForFunction(() => document.getElementById("out").textContent !== "loading", null, { timeout: 15_000 })
+      .catch(() => {});
+    const text = await page.textContent("#out");
+    assert.notEqual(text, "loading", `the page never reported: ${JSON.stringify(pageErrors)}`);
+    const r = JSON.parse(text);
+
+    assert.equal(r.wasmRefused, true, "the page's CSP must refuse WebAssembly for this test to mean anything");
+    assert.equal(r.imported, true, `importing never throws: ${r.importError}`);
+    assert.deepEqual(pageErrors, []);
+
+    const unsupported = (what, outcome) => {
+      assert.equal(outcome.authError, true, `${what}: an AuthError: ${JSON.stringify(outcome)}`);
+      assert.equal(outcome.code, "unsupported", `${what}: ${JSON.stringify(outcome)}`);
+    };
+    assert.ok(r.construct.threw, `new AuthClient throws: ${JSON.stringify(r.construct)}`);
+    unsupported("new AuthClient", r.construct);
+    assert.match(r.construct.message, /WebAssembly/);
+    assert.match(r.construct.message, /CSP|Content[- ]Security[- ]Policy/i);
+    assert.ok(r.session.threw, `session() throws: ${JSON.stringify(r.session)}`);
+    unsupported("session()", r.session);
+    assert.ok(r.configure.threw, `configure() throws: ${JSON.stringify(r.configure)}`);
+    unsupported("configure()", r.configure);
+    assert.ok(r.login.rejected, `login() rejects rather than throwing: ${JSON.stringify(r.login)}`);
+    unsupported("login()", r.login);
+
+    assert.deepEqual(r.authError, { instance: true, code: "network", message: "x" }, "new AuthError still works");
+  } finally {
+    await page.close();
+  }
+});
