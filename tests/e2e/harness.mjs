@@ -22,7 +22,8 @@ export async function startEmulator(args = []) {
       if (buffered.includes("\n")) resolve(line.trim());
     });
     child.on("exit", (code) => reject(new Error(`pos-emulator exited with ${code}`)));
-    setTimeout(() => reject(new Error("pos-emulator did not start in 10 s")), 10_000);
+    // unref'd: a pending start-up deadline must not hold a test file open for 10 s.
+    setTimeout(() => reject(new Error("pos-emulator did not start in 10 s")), 10_000).unref();
   });
   return { url, stop: () => child.kill() };
 }
