@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" />
 /**
  * pos-auth: sign a cashier in to a point-of-sale back end (PORTOS, CashDesk or
  * OPSWAT MetaDefender), keep the session alive and attach its token to API calls.
@@ -40,7 +41,7 @@ export type StorageKind = "session" | "memory";
  * `baseUrl` throw {@link AuthError} with code `"invalid_argument"` and a
  * message naming the option. An option set to `undefined` counts as absent.
  */
-export interface AuthOptions {
+export interface AuthOptions<B extends Backend = Backend> {
   /**
    * Server root; the back end's paths (e.g. `/api/auth`) are appended to it.
    *
@@ -54,7 +55,7 @@ export interface AuthOptions {
    * Which API dialect to speak.
    * @defaultValue `"portos"`
    */
-  backend?: Backend | undefined;
+  backend?: B | undefined;
   /**
    * Where the session lives: `"session"` keeps it in `sessionStorage` (it
    * survives a reload of the tab), `"memory"` in this page only. Falls back
@@ -146,6 +147,13 @@ export interface MetaDefenderCredentials {
  * sends nothing. The password is never stored.
  */
 export type Credentials = PortosCredentials | CashDeskCredentials | MetaDefenderCredentials;
+
+/** Each back end's credentials: `CredentialsOf["cashdesk"]` is {@link CashDeskCredentials}. */
+export interface CredentialsOf {
+  portos: PortosCredentials;
+  cashdesk: CashDeskCredentials;
+  metadefender: MetaDefenderCredentials;
+}
 
 // ---------------------------------------------------------------------------
 // Session and profile
@@ -336,8 +344,13 @@ export interface ValidationError {
  * module; check it with `err instanceof AuthError` and switch on
  * {@link AuthError.code}.
  */
-export class AuthError extends Error {
-  private constructor();
+export class AuthError extends Error implements AuthErrorFields {
+  /**
+   * The same class the module throws, for tests and for code that wraps the
+   * client. Absent fields take their defaults (`status: null`, `errors: []`,
+   * `retryable` from the code, …).
+   */
+  constructor(code: AuthErrorCode, message?: string, fields?: Partial<AuthErrorFields>);
   /** Always `"AuthError"`. */
   readonly name: "AuthError";
   /** What went wrong; stable, for programs. */
@@ -368,6 +381,28 @@ export class AuthError extends Error {
   readonly retryAfter: number | null;
 }
 
+/** The fields of an {@link AuthError} besides `code`, `message` and `name`. */
+export interface AuthErrorFields {
+  status: number | null;
+  title: string | null;
+  detail: string | null;
+  traceId: string | null;
+  errorCode: string | number | null;
+  errors: ValidationError[];
+  retryable: boolean;
+  retryAfter: number | null;
+}
+
+/** Options of {@link AuthClient.accessToken}. */
+export interface AccessTokenOptions {
+  /**
+   * Seconds the token must still be valid; a token expiring sooner is
+   * refreshed first (when the back end can refresh). A finite number ≥ 0.
+   * @defaultValue the refresh margin, `min(refreshMargin, lifetime / 2)`, as {@link AuthClient.fetch} uses
+   */
+  minValidity?: number | undefined;
+}
+
 // ---------------------------------------------------------------------------
 // The client
 // ---------------------------------------------------------------------------
@@ -380,12 +415,14 @@ export class AuthError extends Error {
  * a new client with the same options restores it and reports it as the
  * `initial` event.
  */
-export class AuthClient {
+export class AuthClient<B extends Backend = "portos"> {
   /**
    * Creates a client. Nothing is sent; a stored session is restored.
+   * The back end of `options` sets what {@link AuthClient.login} takes.
+   * Every method works detached from the client (`{ fetch } = client`).
    * @throws {@link AuthError} `"invalid_argument"` on bad options (the message names the option).
    */
-  constructor(options: AuthOptions);
+  constructor(options: AuthOptions<B>);
 
   /**
    * Signs in. On success the session is stored, a `signedIn` event fires,
@@ -397,7 +434,7 @@ export class AuthClient {
    * @throws {@link AuthError} `"invalid_argument"` (nothing sent), `"invalid_credentials"`,
    * `"validation"`, `"network"`, `"timeout"`, `"rate_limited"`, `"server"`, `"bad_response"`, `"disposed"`.
    */
-  login(credentials: Credentials): Promise<Session>;
+  login(credentials: CredentialsOf[B]): Promise<Session>;
 
   /**
    * The signed-in user. PORTOS asks the server (`GET /api/auth`) and fires
@@ -452,6 +489,20 @@ export class AuthClient {
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
 
   /**
+   * The current access token (never with a `Bearer ` prefix), for transports
+   * that are not `fetch`: axios interceptors, SignalR's `accessTokenFactory`,
+   * WebSocket or EventSource URLs. A token expiring within `minValidity`
+   * is refreshed first, sharing one request with every other refresh.
+   *
+   * @throws {@link AuthError} `"no_session"`; `"session_expired"` when the
+   * session ended (a rejected refresh, or a CashDesk token that ran out);
+   * `"network"`, `"timeout"`, `"server"`, `"rate_limited"` or `"bad_response"`
+   * when a needed refresh failed and the token has expired (while it has
+   * not, it is returned); `"invalid_argument"`; `"disposed"`.
+   */
+  accessToken(options?: AccessTokenOptions): Promise<string>;
+
+  /**
    * Subscribes to session changes. The listener is first called once, in a
    * microtask, with an `initial` event carrying the current session.
    *
@@ -470,6 +521,9 @@ export class AuthClient {
 
   /** Same as {@link AuthClient.dispose} (wasm-bindgen's name for releasing the object). */
   free(): void;
+
+  /** Same as {@link AuthClient.dispose}, for `using client = new AuthClient(…)`. */
+  [Symbol.dispose](): void;
 }
 
 // ---------------------------------------------------------------------------
@@ -526,3 +580,9 @@ export function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise
  * @throws {@link AuthError} `"not_configured"` before {@link configure}.
  */
 export function onChange(listener: AuthListener): Unsubscribe;
+
+/**
+ * {@link AuthClient.accessToken} of the default client.
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function accessToken(options?: AccessTokenOptions): Promise<string>;

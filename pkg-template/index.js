@@ -22,20 +22,30 @@ import wasmGzipBase64 from "./pos_auth_wasm.js";
 // `make pkg` replaces the placeholder below with the snippet's path.
 import { AuthError } from "__AUTH_ERROR_MODULE__";
 
-// Bound before the wasm loads (`let`, replaced below if it cannot): an engine
-// that hands this module to a second importer early finds them defined.
-export let { AuthClient, configure, login, profile, refresh, logout, session, authFetch, onChange } = glue;
+// `let`: replaced below by stand-ins if the wasm cannot load.
+export let { configure, login, profile, refresh, logout, session, authFetch, accessToken, onChange } = glue;
 export { AuthError };
 
+// Methods that work detached from their client, as callers pass them:
+// `createClient({ fetch: client.fetch })`, `useSyncExternalStore(client.onChange,
+// client.session)`. Each client carries its own bound copies (stable, so a
+// subscription made with one is not renewed every render).
+const METHODS = ["login", "profile", "refresh", "logout", "session", "fetch", "accessToken", "onChange", "dispose"];
+export let AuthClient = class AuthClient extends glue.AuthClient {
+  constructor(options) {
+    super(options);
+    for (const name of METHODS) Object.defineProperty(this, name, { value: super[name].bind(this), configurable: true, writable: true });
+  }
+};
+// `free()` disposes rather than releasing the wasm object at once, so a call
+// after it fails with AuthError "disposed" instead of a null-pointer error.
+// The object itself is released by wasm-bindgen's finalizer once unreachable.
+glue.AuthClient.prototype.free = glue.AuthClient.prototype.dispose;
+if (Symbol.dispose) glue.AuthClient.prototype[Symbol.dispose] = glue.AuthClient.prototype.dispose;
+
 const failure = await load();
-if (failure === null) {
-  // `free()` disposes rather than releasing the wasm object at once, so a call
-  // after it fails with AuthError "disposed" instead of a null-pointer error.
-  // The object itself is released by wasm-bindgen's finalizer once unreachable.
-  AuthClient.prototype.free = AuthClient.prototype.dispose;
-  if (Symbol.dispose) AuthClient.prototype[Symbol.dispose] = AuthClient.prototype.dispose;
-} else {
-  ({ AuthClient, configure, login, profile, refresh, logout, session, authFetch, onChange } = unsupported(failure));
+if (failure !== null) {
+  ({ AuthClient, configure, login, profile, refresh, logout, session, authFetch, accessToken, onChange } = unsupported(failure));
 }
 
 /** Loads the wasm; `null` when it is ready, else why it cannot run here. */
@@ -123,5 +133,6 @@ function unsupported(why) {
     refresh: reject,
     logout: reject,
     authFetch: reject,
+    accessToken: reject,
   };
 }

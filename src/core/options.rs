@@ -246,6 +246,35 @@ fn headers(value: &Field<Members<String>>) -> Result<Vec<(String, String)>, Auth
         .collect()
 }
 
+/// `accessToken({ minValidity })` as the module reads it.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TokenOptions {
+    #[serde(skip)]
+    pub names: Vec<String>,
+    pub min_validity: Field<f64>,
+}
+
+impl super::field::Named for TokenOptions {
+    fn set_names(&mut self, names: Vec<String>) {
+        self.names = names;
+    }
+}
+
+/// How long (ms) the token must still be valid; `None`: the refresh margin,
+/// as `fetch` uses. `options` is `None` when the argument was not an object.
+pub fn min_validity_ms(options: Option<&TokenOptions>) -> Result<Option<i64>, AuthError> {
+    let o = options.ok_or_else(|| AuthError::invalid("accessToken options must be an object such as { minValidity: 30 }"))?;
+    if let Some(k) = o.names.iter().find(|k| k.as_str() != "minValidity") {
+        return Err(AuthError::invalid(["unknown accessToken option \"", k, "\""].concat()));
+    }
+    match o.min_validity {
+        Field::Absent => Ok(None),
+        Field::Given(s) if s.is_finite() && s >= 0.0 => Ok(Some((s * 1000.0).min(1e15) as i64)),
+        _ => Err(AuthError::invalid("minValidity must be a finite number >= 0 (seconds)")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +343,19 @@ mod tests {
         assert!(check_base_url("http://127.0.0.1.example.com", false).is_err());
         assert!(check_base_url("http://10.0.0.5", false).is_err());
         assert!(check_base_url("http://10.0.0.5", true).is_ok());
+    }
+
+    #[test]
+    fn min_validity_is_seconds_finite_and_not_negative() {
+        let with = |v: Field<f64>, names: &[&str]| TokenOptions { names: names.iter().map(|n| n.to_string()).collect(), min_validity: v };
+        assert_eq!(min_validity_ms(Some(&TokenOptions::default())).unwrap(), None);
+        assert_eq!(min_validity_ms(Some(&with(Field::Given(30.5), &["minValidity"]))).unwrap(), Some(30_500));
+        assert_eq!(min_validity_ms(Some(&with(Field::Given(0.0), &["minValidity"]))).unwrap(), Some(0));
+        for bad in [Field::Given(-1.0), Field::Given(f64::NAN), Field::Given(f64::INFINITY), Field::Mistyped] {
+            let e = min_validity_ms(Some(&with(bad, &["minValidity"]))).unwrap_err();
+            assert!(e.message.contains("minValidity"), "{}", e.message);
+        }
+        assert!(min_validity_ms(Some(&with(Field::Absent, &["minValidty"]))).unwrap_err().message.contains("minValidty"));
+        assert!(min_validity_ms(None).is_err());
     }
 }

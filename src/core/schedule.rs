@@ -53,6 +53,11 @@ pub fn inside_margin(record: &Record, refresh_margin_ms: i64, now: i64) -> bool 
     record.expires_at.is_some_and(|e| now >= e - margin(record, refresh_margin_ms))
 }
 
+/// Whether the token expires within `validity_ms` from `now`.
+pub fn expires_within(record: &Record, validity_ms: i64, now: i64) -> bool {
+    record.expires_at.is_some_and(|e| now >= e.saturating_sub(validity_ms))
+}
+
 /// Until when the token can go out as it is, with no refresh first and the
 /// session not over; `None`: no time limit is known.
 pub fn fresh_until(record: &Record, refresh_margin_ms: i64) -> Option<i64> {

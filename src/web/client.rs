@@ -26,9 +26,11 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+mod access_token;
 mod login;
 mod profile;
 mod refresh;
+pub use access_token::access_token;
 pub use login::{login, logout};
 pub use profile::profile;
 pub use refresh::{after_401, refresh, refresh_if_needed, refresh_shared, After401};
@@ -412,6 +414,13 @@ impl AuthClient {
     /// The current session, or null.
     pub fn session(&self) -> Result<JsValue, JsValue> {
         session(&self.inner)
+    }
+
+    /// The access token, refreshed first when it expires within
+    /// `minValidity` seconds (default: the refresh margin).
+    #[wasm_bindgen(js_name = accessToken)]
+    pub fn access_token(&self, options: JsValue) -> Promise {
+        convert::promise(access_token(self.inner.clone(), options))
     }
 
     /// `fetch` that adds the bearer token to requests under `baseUrl`.

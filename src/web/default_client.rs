@@ -78,6 +78,11 @@ pub fn default_logout() -> Promise {
     with_default(client::logout)
 }
 
+#[wasm_bindgen(js_name = accessToken)]
+pub fn default_access_token(options: JsValue) -> Promise {
+    with_default(|c| client::access_token(c, options))
+}
+
 #[wasm_bindgen(js_name = session)]
 pub fn default_session_fn() -> Result<JsValue, JsValue> {
     client::session(&current()?)

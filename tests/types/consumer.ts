@@ -6,6 +6,7 @@
 import {
   AuthClient,
   AuthError,
+  accessToken,
   authFetch,
   configure,
   login,
@@ -16,7 +17,9 @@ import {
   session,
 } from "pos-auth";
 import type {
+  AccessTokenOptions,
   AuthErrorCode,
+  AuthErrorFields,
   AuthEvent,
   AuthEventType,
   AuthListener,
@@ -24,6 +27,7 @@ import type {
   Backend,
   CashDeskCredentials,
   Credentials,
+  CredentialsOf,
   DeviceInfo,
   MetaDefenderCredentials,
   PortosCredentials,
@@ -309,7 +313,48 @@ const store = {
 };
 log.push(typeof store.getSnapshot());
 
+// --- tokens for other transports, detached methods, `using`, own errors ------------
+
+const bearer: string = await client.accessToken();
+const fresh: AccessTokenOptions = { minValidity: 30 };
+const longer: string = await client.accessToken(fresh);
+const fromDefault: string = await accessToken({ minValidity: 0 });
+// Passed as values, as openapi-fetch, axios and useSyncExternalStore take them.
+const { fetch: boundFetch, session: boundSession, onChange: boundOnChange, accessToken: boundToken } = client;
+const viaBound: Response = await boundFetch(`${baseUrl}/api/auth`);
+const stopBound: Unsubscribe = boundOnChange(() => log.push(String(boundSession())));
+stopBound();
+log.push(`${bearer} ${longer} ${fromDefault} ${viaBound.status} ${await boundToken()}`);
+{
+  using scoped = new AuthClient({ baseUrl, storage: "memory" });
+  log.push(String(scoped.session()));
+}
+const fields: Partial<AuthErrorFields> = { status: 503, retryAfter: 3 };
+const mine: AuthError = new AuthError("server", "The till server is down", fields);
+const bare: AuthError = new AuthError("network");
+log.push(`${mine.retryable} ${bare.message}`);
+
+// The back end in the options picks the credentials login takes.
+const cashdeskClient: AuthClient<"cashdesk"> = new AuthClient({ baseUrl, backend: "cashdesk" });
+await cashdeskClient.login(cashdesk);
+const cashdeskLogin: CredentialsOf["cashdesk"] = cashdesk;
+log.push(cashdeskLogin.email);
+const defaultBackend = new AuthClient({ baseUrl });
+await defaultBackend.login(portos);
+// A client whose back end is only known at run time takes any credentials.
+const chosen: Backend = (globalThis as { backend?: Backend }).backend ?? "portos";
+await new AuthClient({ baseUrl, backend: chosen }).login(cashdesk);
+
 // --- wrong usages, each must be a compile error -----------------------------------
+
+// @ts-expect-error a CashDesk client takes CashDesk credentials, not PORTOS ones
+await cashdeskClient.login(portos);
+// @ts-expect-error a PORTOS client (the default back end) takes PORTOS credentials
+await defaultBackend.login(cashdesk);
+// @ts-expect-error minValidity is a number of seconds
+await client.accessToken({ minValidity: "30s" });
+// @ts-expect-error AuthError codes are the documented ones
+new AuthError("oops");
 
 // @ts-expect-error unknown back end
 new AuthClient({ baseUrl, backend: "square" });
