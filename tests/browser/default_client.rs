@@ -17,6 +17,7 @@ async fn default_client_from_not_configured_to_reconfigured() {
     rejects_with(default_refresh(), "not_configured").await;
     rejects_with(default_logout(), "not_configured").await;
     rejects_with(default_auth_fetch(url.clone(), JsValue::UNDEFINED), "not_configured").await;
+    rejects_with(default_access_token(JsValue::UNDEFINED), "not_configured").await;
     auth_error(&default_session_fn().expect_err("session() before configure"), "not_configured");
     let noop = Closure::<dyn FnMut(JsValue)>::new(|_| {});
     auth_error(&default_on_change(noop.as_ref().clone()).expect_err("onChange before configure"), "not_configured");
@@ -39,6 +40,7 @@ async fn default_client_from_not_configured_to_reconfigured() {
     let s = await_js(default_login(portos_credentials())).await.expect("default login");
     assert!(js_sys::Object::is(&s, &default_session_fn().unwrap()));
     let token = token_of(&s);
+    assert_eq!(await_js(default_access_token(JsValue::UNDEFINED)).await.unwrap().as_string(), Some(token.clone()));
     let p = await_js(default_profile()).await.expect("default profile");
     assert_eq!(get_str(&p, "userName").as_deref(), Some("999"));
     let r: web_sys::Response = await_js(default_auth_fetch(url.clone(), JsValue::UNDEFINED)).await.expect("authFetch").unchecked_into();

@@ -8,6 +8,7 @@ mod options;
 mod login;
 mod storage;
 mod refresh;
+mod access_token;
 mod profile;
 mod fetch;
 mod logout;
