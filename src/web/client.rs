@@ -246,11 +246,29 @@ fn parse_options(options: &JsValue) -> Result<Config, AuthError> {
 fn read_options(options: &JsValue) -> Result<Config, AuthError> {
     let mut read = guard::read_object::<Options>(options);
     if let Some(Field::Given(s)) = read.as_mut().map(|o| &mut o.base_url) {
-        // The browser's own parser normalises case, ports and dot segments.
-        let url = web_sys::Url::new(s).map_err(|_| AuthError::invalid("baseUrl must be an absolute URL"))?;
-        *s = url.href();
+        *s = resolve_base_url(s)?;
     }
     options::parse(read.as_ref())
+}
+
+/// The browser's own parser normalises case, ports and dot segments. A
+/// relative `baseUrl` (`/portos`, `./api`, `../pos`), as a same-origin
+/// deployment behind a proxy has, is resolved against the page's or
+/// Worker's `location`, once: the session and `fetch` use the absolute form.
+fn resolve_base_url(given: &str) -> Result<String, AuthError> {
+    let relative = given.starts_with('/') || given.starts_with("./") || given.starts_with("../");
+    let url = if relative {
+        let location = js_sys::Reflect::get(&js_sys::global(), &"location".into())
+            .ok()
+            .and_then(|l| js_sys::Reflect::get(&l, &"href".into()).ok())
+            .and_then(|href| href.as_string())
+            .ok_or_else(|| AuthError::invalid("baseUrl is relative, and there is no location to resolve it against here (Node): give an absolute URL"))?;
+        web_sys::Url::new_with_base(given, &location)
+    } else {
+        web_sys::Url::new(given)
+    };
+    let url = url.map_err(|_| AuthError::invalid("baseUrl must be an absolute URL, or one relative to the page starting with /, ./ or ../"))?;
+    Ok(url.href())
 }
 
 /// The stored session, if it is valid and still alive; anything else is removed.

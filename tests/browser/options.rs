@@ -222,3 +222,28 @@ async fn hostile_cyclic_object_is_invalid_argument() {
 async fn hostile_deep_nesting_is_invalid_argument() {
     hostile_is_invalid_argument("deep").await;
 }
+
+/// `/portos`, `./api`, `../pos`: resolved against the page's location once;
+/// requests under the resolved URL get the client's treatment (here
+/// `no_session`), others pass through. A bare name is still refused.
+#[wasm_bindgen_test]
+async fn a_relative_base_url_is_resolved_against_the_page() {
+    let href = web_sys::window().unwrap().location().href().unwrap();
+    for (given, resolved) in [("/portos", "/portos"), ("./pos/api", "pos/api"), ("../up", "up")] {
+        let o = obj(&[("baseUrl", given.into()), ("storage", "memory".into())]);
+        let client = AuthClient::new(o).unwrap_or_else(|e| panic!("{given} refused: {}", stringify(&e)));
+        let absolute = web_sys::Url::new_with_base(resolved, &href).unwrap().href();
+        let under = format!("{}/x", absolute.trim_end_matches('/'));
+        rejects_with(client.fetch(under.into(), JsValue::UNDEFINED), "no_session").await;
+        // A URL beside it is not the client's: the global fetch answers (404 from the test server).
+        let beside = web_sys::Url::new_with_base("/not-under-base/x", &href).unwrap().href();
+        let r: web_sys::Response = await_js(client.fetch(beside.into(), JsValue::UNDEFINED)).await.expect("passed through").unchecked_into();
+        assert!(r.status() >= 400, "{}", r.status());
+        client.dispose();
+    }
+    for bad in ["portos", "portos/api", ".hidden", "http//x"] {
+        refused(obj(&[("baseUrl", bad.into())]), "baseUrl");
+    }
+    // Protocol-relative: resolved, then held to the https/loopback rule.
+    refused(obj(&[("baseUrl", "//pos.example/portos".into())]), "baseUrl");
+}
