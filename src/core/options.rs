@@ -52,6 +52,8 @@ pub struct Config {
     pub backend: Backend,
     /// `false` for `storage: "memory"`.
     pub session_storage: bool,
+    /// The record goes to the caller's StorageLike, not `sessionStorage`.
+    pub storage_like: bool,
     pub storage_key: String,
     pub auto_refresh: bool,
     pub refresh_margin_ms: i64,
@@ -100,6 +102,9 @@ pub struct Options {
     /// The object's own member names, to refuse unknown ones.
     #[serde(skip)]
     pub names: Vec<String>,
+    /// `storage` is a StorageLike (the web layer keeps the object itself).
+    #[serde(skip)]
+    pub storage_like: bool,
     pub base_url: Field<String>,
     pub backend: Field<String>,
     pub storage: Field<String>,
@@ -157,15 +162,21 @@ pub fn parse(options: Option<&Options>) -> Result<Config, AuthError> {
         Some(b) => Backend::parse(&b)
             .ok_or_else(|| AuthError::invalid("backend must be \"portos\", \"cashdesk\" or \"metadefender\""))?,
     };
-    let session_storage = match string("storage", &o.storage)?.as_deref() {
-        None | Some("session") => true,
-        Some("memory") => false,
-        Some(_) => return Err(AuthError::invalid("storage must be \"session\" or \"memory\"")),
+    let bad_storage = || AuthError::invalid("storage must be \"session\", \"memory\" or an object with getItem, setItem and removeItem");
+    let session_storage = match (o.storage_like, &o.storage) {
+        (true, _) => true,
+        (false, Field::Mistyped) => return Err(bad_storage()),
+        (false, given) => match string("storage", given)?.as_deref() {
+            None | Some("session") => true,
+            Some("memory") => false,
+            Some(_) => return Err(bad_storage()),
+        },
     };
     Ok(Config {
         base_url,
         backend,
         session_storage,
+        storage_like: o.storage_like,
         storage_key: string("storageKey", &o.storage_key)?.unwrap_or_else(|| "pos-auth".to_owned()),
         auto_refresh: boolean("autoRefresh", &o.auto_refresh, true)?,
         refresh_margin_ms: (number("refreshMargin", &o.refresh_margin, 60.0, false)? * 1000.0).min(1e15) as i64,

@@ -188,8 +188,9 @@ pub fn check(rc: &Shared) -> Result<(), JsValue> {
 
 /// Builds a client from JS options (shared by the constructor and `configure`).
 pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, JsValue> {
-    let cfg = parse_options(options).map_err(|e| convert::error(&e))?;
-    let store = Store::new(&cfg.storage_key, cfg.session_storage);
+    let storage_like = guard::storage_option(options);
+    let cfg = parse_options(options, storage_like.is_some()).map_err(|e| convert::error(&e))?;
+    let store = Store::new(&cfg.storage_key, cfg.session_storage, storage_like);
     let record = restore(&store, &cfg);
     let rc = Rc::new_cyclic(|self_weak| RefCell::new(Inner {
         cfg,
@@ -230,8 +231,8 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
     Ok(rc)
 }
 
-fn parse_options(options: &JsValue) -> Result<Config, AuthError> {
-    let cfg = read_options(options)?;
+fn parse_options(options: &JsValue, storage_like: bool) -> Result<Config, AuthError> {
+    let cfg = read_options(options, storage_like)?;
     // Asking Intl about a zone loads that zone's data: 20-50 ms in a fresh
     // page, most of the start-up. The default needs no asking (zoneOffset
     // falls back to its old name on an older ICU), so only a zone the page
@@ -243,8 +244,11 @@ fn parse_options(options: &JsValue) -> Result<Config, AuthError> {
     Ok(cfg)
 }
 
-fn read_options(options: &JsValue) -> Result<Config, AuthError> {
+fn read_options(options: &JsValue, storage_like: bool) -> Result<Config, AuthError> {
     let mut read = guard::read_object::<Options>(options);
+    if let Some(o) = read.as_mut() {
+        o.storage_like = storage_like;
+    }
     if let Some(Field::Given(s)) = read.as_mut().map(|o| &mut o.base_url) {
         *s = resolve_base_url(s)?;
     }

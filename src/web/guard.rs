@@ -27,6 +27,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, RequestCache, RequestCredentials, RequestRedirect};
 
+use std::cell::RefCell;
 use crate::core::backend::Answer;
 use crate::core::field::Named;
 use crate::core::session::RawJson;
@@ -42,8 +43,12 @@ extern "C" {
     fn raw_json(value: &JsValue, path: Vec<JsValue>, without: Vec<JsValue>) -> Option<String>;
     #[wasm_bindgen(js_name = guardedSessionStorage)]
     fn guarded_session_storage() -> GuardedStorage;
+    /// The `storage` option when it is a StorageLike, guarded.
+    #[wasm_bindgen(js_name = storageOption)]
+    pub fn storage_option(options: &JsValue) -> Option<GuardedStorage>;
 
-    type GuardedStorage;
+    #[derive(Clone)]
+    pub type GuardedStorage;
     #[wasm_bindgen(method)]
     fn status(this: &GuardedStorage) -> String;
 }
@@ -102,6 +107,8 @@ pub fn raw_to_js(raw: &RawJson) -> Preserved {
 
 thread_local! {
     static SESSION_STORAGE: GuardedStorage = guarded_session_storage();
+    /// The StorageLike an operation of `Custom` is using right now.
+    static CUSTOM_STORAGE: RefCell<Option<GuardedStorage>> = const { RefCell::new(None) };
 }
 
 /// `sessionStorage` for gloo-storage, through `guard.js`'s guarded object.
@@ -130,6 +137,28 @@ impl Session {
 impl Storage for Session {
     fn raw() -> web_sys::Storage {
         SESSION_STORAGE.with(|s| s.unchecked_ref::<web_sys::Storage>().clone())
+    }
+}
+
+/// A caller's StorageLike (`storage: localStorage`) for gloo-storage, whose
+/// `Storage` trait names its storage statically: `with` lends the object to
+/// the trait's functions for one operation.
+pub struct Custom;
+
+impl Custom {
+    pub fn with<R>(storage: &GuardedStorage, op: impl FnOnce() -> R) -> R {
+        // Restored after, so that a storage whose methods reach another
+        // client's storage (re-entrantly) leaves this one intact.
+        let outer = CUSTOM_STORAGE.with(|c| c.replace(Some(storage.clone())));
+        let result = op();
+        CUSTOM_STORAGE.with(|c| *c.borrow_mut() = outer);
+        result
+    }
+}
+
+impl Storage for Custom {
+    fn raw() -> web_sys::Storage {
+        CUSTOM_STORAGE.with(|c| c.borrow().clone().unwrap_or_else(|| SESSION_STORAGE.with(Clone::clone)).unchecked_into())
     }
 }
 

@@ -4,7 +4,7 @@
 //! at all (a Worker, Node), memory is simply what "session" means.
 
 use crate::core::session::Record;
-use crate::web::guard::{Session, StorageStatus};
+use crate::web::guard::{Custom, GuardedStorage, Session, StorageStatus};
 use gloo_storage::errors::StorageError;
 use gloo_storage::Storage;
 use std::cell::Cell;
@@ -16,18 +16,25 @@ thread_local! {
 
 pub struct Store {
     key: String,
+    /// The caller's StorageLike; `None`: `sessionStorage`.
+    custom: Option<GuardedStorage>,
     /// Cleared when the page's storage fails: from then on, memory only.
     persistent: Cell<bool>,
-    /// Began in sessionStorage, which "Duplicate tab" copies: peers may hold
-    /// this session even after the storage failed.
+    /// Began in sessionStorage, which "Duplicate tab" copies, or in a
+    /// StorageLike such as localStorage, which every tab reads: peers may
+    /// hold this session, even after the storage failed.
     shared_with_tabs: bool,
 }
 
 impl Store {
-    pub fn new(key: &str, session_storage: bool) -> Store {
-        let status = if session_storage { Session::status() } else { StorageStatus::Absent };
+    pub fn new(key: &str, session_storage: bool, custom: Option<GuardedStorage>) -> Store {
+        let status = match (&custom, session_storage) {
+            (Some(_), _) => StorageStatus::Usable,
+            (None, true) => Session::status(),
+            (None, false) => StorageStatus::Absent,
+        };
         let usable = status == StorageStatus::Usable;
-        let store = Store { key: key.to_owned(), persistent: Cell::new(usable), shared_with_tabs: usable };
+        let store = Store { key: key.to_owned(), custom, persistent: Cell::new(usable), shared_with_tabs: usable };
         if status == StorageStatus::Failing {
             store.degrade();
         }
@@ -44,7 +51,11 @@ impl Store {
         if !self.persistent.get() {
             return None;
         }
-        match Session::get(&self.key) {
+        let read = match &self.custom {
+            None => Session::get(&self.key),
+            Some(storage) => Custom::with(storage, || Custom::get(&self.key)),
+        };
+        match read {
             Ok(record) => Some(record),
             Err(StorageError::KeyNotFound(_)) => None,
             Err(_) => {
@@ -55,7 +66,14 @@ impl Store {
     }
 
     pub fn save(&self, record: &Record) {
-        if self.persistent.get() && Session::set(&self.key, record).is_err() {
+        if !self.persistent.get() {
+            return;
+        }
+        let written = match &self.custom {
+            None => Session::set(&self.key, record),
+            Some(storage) => Custom::with(storage, || Custom::set(&self.key, record)),
+        };
+        if written.is_err() {
             self.degrade();
         }
     }
@@ -63,7 +81,10 @@ impl Store {
     /// Always tries, even in memory mode: a record written before the
     /// storage failed must not outlive the session.
     pub fn remove(&self) {
-        Session::delete(&self.key);
+        match &self.custom {
+            None => Session::delete(&self.key),
+            Some(storage) => Custom::with(storage, || Custom::delete(&self.key)),
+        }
     }
 
     fn degrade(&self) {
@@ -73,6 +94,7 @@ impl Store {
         if WARNED.with(|w| w.replace(true)) {
             return;
         }
-        web_sys::console::warn_1(&"pos-auth: sessionStorage is unavailable; the session is kept in this page only.".into());
+        let which = if self.custom.is_some() { "the storage option failed" } else { "sessionStorage is unavailable" };
+        web_sys::console::warn_1(&["pos-auth: ", which, "; the session is kept in this page only."].concat().into());
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::support::*;
 use pos_auth::web::AuthClient;
+use crate::hostile::js;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -264,4 +265,61 @@ async fn full_storage_degrades_to_memory_and_logout_still_clears() {
     assert!(b_logout);
     assert_eq!(b_left.as_deref().map(|_| "a stale record"), None, "after logout, b's stale record (with a spent refresh token) is still in sessionStorage");
     assert!(b_restored.is_null(), "a reload after logout restores a session: {}", stringify(&b_restored));
+}
+
+/// `storage: localStorage`, a dedicated terminal keeping its cashier signed
+/// in across tab closes: the record is there, not in sessionStorage, and a
+/// new client restores it.
+#[wasm_bindgen_test]
+async fn a_storage_like_such_as_local_storage_keeps_the_record() {
+    let t = tenant();
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let key = format!("pos-auth-local-{t}");
+    let o = obj(&[("baseUrl", format!("{t}/portos").into()), ("storage", local.clone().into()), ("storageKey", key.clone().into())]);
+    let client = AuthClient::new(o.clone()).unwrap();
+    let s = await_js(client.login(portos_credentials())).await.unwrap();
+    let text = local.get_item(&key).unwrap().expect("no record in localStorage");
+    assert_eq!(get_str(&json(&text), "accessToken"), Some(token_of(&s)));
+    assert_eq!(stored(&key), None, "the record went to sessionStorage too");
+    client.dispose();
+    let again = AuthClient::new(o.clone()).unwrap();
+    assert_eq!(token_of(&again.session().unwrap()), token_of(&s), "not restored from localStorage");
+    await_js(again.logout()).await.unwrap();
+    assert_eq!(local.get_item(&key).unwrap(), None, "logout left the record in localStorage");
+    again.dispose();
+}
+
+/// Any object with getItem, setItem and removeItem; one that answers
+/// non-strings reads as empty, one that throws degrades to memory.
+#[wasm_bindgen_test]
+async fn a_storage_like_object_is_used_and_a_throwing_one_degrades_to_memory() {
+    let t = tenant();
+    let base = format!("{t}/portos");
+    let custom = js("(() => { const m = new Map(); return { m, getItem: (k) => m.has(k) ? m.get(k) : null, setItem: (k, v) => void m.set(k, String(v)), removeItem: (k) => void m.delete(k) }; })()");
+    let o = obj(&[("baseUrl", base.clone().into()), ("storage", custom.clone())]);
+    let client = AuthClient::new(o.clone()).unwrap();
+    let s = await_js(client.login(portos_credentials())).await.unwrap();
+    let kept = js_sys::Reflect::get(&get(&custom, "m"), &"size".into()).unwrap();
+    assert_eq!(kept.as_f64(), Some(1.0), "the record did not reach the object");
+    client.dispose();
+    assert_eq!(token_of(&AuthClient::new(o).unwrap().session().unwrap()), token_of(&s));
+
+    for hostile in [
+        "({ getItem: () => 42, setItem() {}, removeItem() {} })",
+        "({ getItem: () => ({ toString() { throw 1 } }), setItem() {}, removeItem() {} })",
+        "({ getItem() { throw 'no' }, setItem() { throw 'full' }, removeItem() { throw null } })",
+    ] {
+        let o = obj(&[("baseUrl", base.clone().into()), ("storage", js(hostile))]);
+        let client = AuthClient::new(o).unwrap_or_else(|e| panic!("{hostile}: {}", stringify(&e)));
+        assert!(client.session().unwrap().is_null(), "{hostile}");
+        let s = await_js(client.login(portos_credentials())).await.unwrap_or_else(|e| panic!("{hostile}: {}", stringify(&e)));
+        assert_eq!(current_token(&client), Some(token_of(&s)), "{hostile}: the session was lost");
+        await_js(client.logout()).await.unwrap();
+        client.dispose();
+    }
+    for bad in ["({})", "({ getItem() {}, setItem() {} })", "({ getItem: 1, setItem() {}, removeItem() {} })", "new Proxy({}, { get() { throw 'trap' } })"] {
+        let e = AuthClient::new(obj(&[("baseUrl", base.clone().into()), ("storage", js(bad))])).err().unwrap_or_else(|| panic!("{bad} accepted"));
+        auth_error(&e, "invalid_argument");
+        assert!(get_str(&e, "message").unwrap().contains("storage"), "{bad}");
+    }
 }
