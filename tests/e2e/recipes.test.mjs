@@ -1,4 +1,4 @@
-// The README's recipes (README.md ("Recipes")), each run as written against
+// The README's recipes (its "Recipes" section), each run as written against
 // the emulator: axios (fetch adapter and interceptor), openapi-fetch and
 // SignalR in this Node process, Vite's HMR in Chromium; recipes.types.ts
 // checks that the same snippets compile in TypeScript.

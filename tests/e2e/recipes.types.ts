@@ -1,4 +1,4 @@
-// The README recipes (RECIPES.md) as TypeScript: checked by recipes.test.mjs
+// The README recipes (README, "Recipes") as TypeScript: checked by recipes.test.mjs
 // with tsc (recipes.tsconfig.json), so a snippet that stops compiling against
 // pos-auth's or a library's typings fails `make test`. Never run.
 /// <reference types="vite/client" />
