@@ -107,12 +107,9 @@ pub fn raw_to_js(raw: &RawJson) -> Preserved {
 
 thread_local! {
     static SESSION_STORAGE: GuardedStorage = guarded_session_storage();
-    /// The StorageLike an operation of `Custom` is using right now.
-    static CUSTOM_STORAGE: RefCell<Option<GuardedStorage>> = const { RefCell::new(None) };
+    /// The storage `Lent`'s operation is using right now.
+    static LENT: RefCell<Option<GuardedStorage>> = const { RefCell::new(None) };
 }
-
-/// `sessionStorage` for gloo-storage, through `guard.js`'s guarded object.
-pub struct Session;
 
 /// Whether this environment's `sessionStorage` can be used.
 #[derive(PartialEq)]
@@ -124,41 +121,39 @@ pub enum StorageStatus {
     Failing,
 }
 
-impl Session {
-    pub fn status() -> StorageStatus {
-        match SESSION_STORAGE.with(GuardedStorage::status).as_str() {
-            "usable" => StorageStatus::Usable,
-            "absent" => StorageStatus::Absent,
-            _ => StorageStatus::Failing,
-        }
+/// `sessionStorage`, behind `guard.js`'s guard.
+pub fn session_storage() -> GuardedStorage {
+    SESSION_STORAGE.with(Clone::clone)
+}
+
+pub fn session_storage_status() -> StorageStatus {
+    match SESSION_STORAGE.with(GuardedStorage::status).as_str() {
+        "usable" => StorageStatus::Usable,
+        "absent" => StorageStatus::Absent,
+        _ => StorageStatus::Failing,
     }
 }
 
-impl Storage for Session {
-    fn raw() -> web_sys::Storage {
-        SESSION_STORAGE.with(|s| s.unchecked_ref::<web_sys::Storage>().clone())
-    }
-}
+/// A guarded storage (sessionStorage or a caller's StorageLike) for
+/// gloo-storage, whose `Storage` trait names its storage statically: `with`
+/// lends one to the trait's functions for one operation. One type for both,
+/// so the record's (de)serialisation is in the wasm once.
+pub struct Lent;
 
-/// A caller's StorageLike (`storage: localStorage`) for gloo-storage, whose
-/// `Storage` trait names its storage statically: `with` lends the object to
-/// the trait's functions for one operation.
-pub struct Custom;
-
-impl Custom {
+impl Lent {
     pub fn with<R>(storage: &GuardedStorage, op: impl FnOnce() -> R) -> R {
         // Restored after, so that a storage whose methods reach another
         // client's storage (re-entrantly) leaves this one intact.
-        let outer = CUSTOM_STORAGE.with(|c| c.replace(Some(storage.clone())));
+        let outer = LENT.with(|c| c.replace(Some(storage.clone())));
         let result = op();
-        CUSTOM_STORAGE.with(|c| *c.borrow_mut() = outer);
+        LENT.with(|c| *c.borrow_mut() = outer);
         result
     }
 }
 
-impl Storage for Custom {
+impl Storage for Lent {
     fn raw() -> web_sys::Storage {
-        CUSTOM_STORAGE.with(|c| c.borrow().clone().unwrap_or_else(|| SESSION_STORAGE.with(Clone::clone)).unchecked_into())
+        LENT.with(|c| c.borrow().clone()).unwrap_or_else(session_storage).unchecked_into()
     }
 }
 

@@ -4,7 +4,7 @@
 //! at all (a Worker, Node), memory is simply what "session" means.
 
 use crate::core::session::Record;
-use crate::web::guard::{Custom, GuardedStorage, Session, StorageStatus};
+use crate::web::guard::{self, GuardedStorage, Lent, StorageStatus};
 use gloo_storage::errors::StorageError;
 use gloo_storage::Storage;
 use std::cell::Cell;
@@ -16,8 +16,10 @@ thread_local! {
 
 pub struct Store {
     key: String,
-    /// The caller's StorageLike; `None`: `sessionStorage`.
-    custom: Option<GuardedStorage>,
+    /// sessionStorage or the caller's StorageLike, guarded.
+    storage: GuardedStorage,
+    /// `storage` is the caller's (for the warning's wording).
+    custom: bool,
     /// Cleared when the page's storage fails: from then on, memory only.
     persistent: Cell<bool>,
     /// Began in sessionStorage, which "Duplicate tab" copies, or in a
@@ -30,11 +32,17 @@ impl Store {
     pub fn new(key: &str, session_storage: bool, custom: Option<GuardedStorage>) -> Store {
         let status = match (&custom, session_storage) {
             (Some(_), _) => StorageStatus::Usable,
-            (None, true) => Session::status(),
+            (None, true) => guard::session_storage_status(),
             (None, false) => StorageStatus::Absent,
         };
         let usable = status == StorageStatus::Usable;
-        let store = Store { key: key.to_owned(), custom, persistent: Cell::new(usable), shared_with_tabs: usable };
+        let store = Store {
+            key: key.to_owned(),
+            custom: custom.is_some(),
+            storage: custom.unwrap_or_else(guard::session_storage),
+            persistent: Cell::new(usable),
+            shared_with_tabs: usable,
+        };
         if status == StorageStatus::Failing {
             store.degrade();
         }
@@ -51,11 +59,7 @@ impl Store {
         if !self.persistent.get() {
             return None;
         }
-        let read = match &self.custom {
-            None => Session::get(&self.key),
-            Some(storage) => Custom::with(storage, || Custom::get(&self.key)),
-        };
-        match read {
+        match Lent::with(&self.storage, || Lent::get(&self.key)) {
             Ok(record) => Some(record),
             Err(StorageError::KeyNotFound(_)) => None,
             Err(_) => {
@@ -69,11 +73,7 @@ impl Store {
         if !self.persistent.get() {
             return;
         }
-        let written = match &self.custom {
-            None => Session::set(&self.key, record),
-            Some(storage) => Custom::with(storage, || Custom::set(&self.key, record)),
-        };
-        if written.is_err() {
+        if Lent::with(&self.storage, || Lent::set(&self.key, record)).is_err() {
             self.degrade();
         }
     }
@@ -81,10 +81,7 @@ impl Store {
     /// Always tries, even in memory mode: a record written before the
     /// storage failed must not outlive the session.
     pub fn remove(&self) {
-        match &self.custom {
-            None => Session::delete(&self.key),
-            Some(storage) => Custom::with(storage, || Custom::delete(&self.key)),
-        }
+        Lent::with(&self.storage, || Lent::delete(&self.key));
     }
 
     fn degrade(&self) {
@@ -94,7 +91,7 @@ impl Store {
         if WARNED.with(|w| w.replace(true)) {
             return;
         }
-        let which = if self.custom.is_some() { "the storage option failed" } else { "sessionStorage is unavailable" };
+        let which = if self.custom { "the storage option failed" } else { "sessionStorage is unavailable" };
         web_sys::console::warn_1(&["pos-auth: ", which, "; the session is kept in this page only."].concat().into());
     }
 }
