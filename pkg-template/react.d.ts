@@ -17,7 +17,7 @@
  * @packageDocumentation
  */
 
-import type { AuthClient, AuthEvent, Session } from "./index.js";
+import type { AuthClient, AuthEvent, Backend, Session } from "./index.js";
 
 /**
  * The current session of `client` ({@link AuthClient.session}), re-rendering
@@ -31,7 +31,7 @@ import type { AuthClient, AuthEvent, Session } from "./index.js";
  * omitted and {@link configure} has not been called; `"disposed"` for a
  * disposed client.
  */
-export declare function useSession(client?: AuthClient): Session | null;
+export declare function useSession(client?: AuthClient<Backend>): Session | null;
 
 /**
  * The latest event of `client` ({@link AuthClient.onChange}) since the
@@ -45,4 +45,4 @@ export declare function useSession(client?: AuthClient): Session | null;
  * @throws {@link AuthError} `"not_configured"` when it subscribes with `client`
  * omitted before {@link configure}; `"disposed"` for a disposed client.
  */
-export declare function useAuthEvent(client?: AuthClient): AuthEvent | null;
+export declare function useAuthEvent(client?: AuthClient<Backend>): AuthEvent | null;

@@ -20,3 +20,8 @@ export const token: string = useSession(client).accessToken;
 useSession({ session: () => null });
 // @ts-expect-error: a session is not an event
 export const wrong: AuthEvent | null = useSession(client);
+
+// A client of any back end.
+const till = new AuthClient({ baseUrl: "https://pos.example.com", backend: "cashdesk" });
+export const cashdeskSession: Session | null = useSession(till);
+export const cashdeskEvent: AuthEvent | null = useAuthEvent(till);
