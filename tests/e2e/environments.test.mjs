@@ -231,6 +231,13 @@ test("Node: a client that is never disposed does not keep the process alive", as
   });
 });
 
+test("Node: a relative baseUrl has no location to resolve against, so it is invalid_argument", async () => {
+  const { AuthClient, AuthError } = await import(pathToFileURL(path.join(repo, "pkg/index.js")).href);
+  assert.throws(() => new AuthClient({ baseUrl: "/portos", storage: "memory" }), (e) =>
+    e instanceof AuthError && e.code === "invalid_argument" && /absolute/.test(e.message));
+  new AuthClient({ baseUrl: "http://127.0.0.1:9/portos", storage: "memory" }).dispose();
+});
+
 test("a CSP without 'wasm-unsafe-eval': the import succeeds and everything but new AuthError fails 'unsupported'", async () => {
   const page = await env.browser.newPage();
   const pageErrors = [];
