@@ -80,6 +80,30 @@ for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
       });
     }
 
+    test("methods work detached; accessToken refreshes first inside minValidity", async () => {
+      const base = await tenant(emulator.url, "engines-detached", { tokenLifetime: 600 });
+      const page = await browser.open(`${emulator.url}/`);
+      await booted(page);
+      const seen = await page.run(async (base) => {
+        const m = await import("/pkg/index.js");
+        const client = new m.AuthClient({ baseUrl: `${base}/portos`, storage: "memory" });
+        // Handed over as values, as openapi-fetch or useSyncExternalStore take them.
+        const { login, fetch, session, onChange, accessToken, dispose } = client;
+        const events = [];
+        const stop = onChange((e) => events.push(e.type));
+        const signedIn = await login({ userName: "999", password: "1234", deviceName: "P01" });
+        const profile = await fetch(`${base}/portos/api/auth`);
+        const same = (await accessToken()) === signedIn.accessToken && session() === session();
+        const rotated = await accessToken({ minValidity: 3600 });
+        stop();
+        dispose();
+        return { status: profile.status, same, rotated: rotated !== signedIn.accessToken, events };
+      }, base);
+      assert.deepEqual(seen, { status: 200, same: true, rotated: true, events: ["initial", "signedIn", "refreshed"] });
+      const counts = await (await fetch(`${base}/__emulator/counts`)).json();
+      assert.equal(counts["POST /portos/api/auth/refresh"], 1);
+    });
+
     test("duplicated tabs refresh once per rotation and sign out together", async () => {
       const base = await tenant(emulator.url, "engines-tabs", { tokenLifetime: 4 });
       const signedInAt = Date.now();
