@@ -50,7 +50,7 @@ pub fn margin(record: &Record, refresh_margin_ms: i64) -> i64 {
 /// Whether the token is close enough to expiry that a request should
 /// refresh it first.
 pub fn inside_margin(record: &Record, refresh_margin_ms: i64, now: i64) -> bool {
-    record.expires_at.is_some_and(|e| now >= e - margin(record, refresh_margin_ms))
+    expires_within(record, margin(record, refresh_margin_ms), now)
 }
 
 /// Whether the token expires within `validity_ms` from `now`.

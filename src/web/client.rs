@@ -33,7 +33,7 @@ mod refresh;
 pub use access_token::access_token;
 pub use login::{login, logout};
 pub use profile::profile;
-pub use refresh::{after_401, refresh, refresh_if_needed, refresh_shared, After401};
+pub use refresh::{after_401, refresh, refresh_if_due, refresh_shared, After401};
 
 pub type Shared = Rc<RefCell<Inner>>;
 
@@ -86,7 +86,16 @@ impl Inner {
 
     /// Whether the token is inside the refresh margin and can be refreshed.
     pub fn refresh_due(&self) -> bool {
-        self.record.as_ref().is_some_and(|r| r.can_refresh() && schedule::inside_margin(r, self.cfg.refresh_margin_ms, now()))
+        self.refresh_due_within(None)
+    }
+
+    /// Whether the session can refresh and its token expires within
+    /// `validity_ms` (`None`: the refresh margin).
+    pub fn refresh_due_within(&self, validity_ms: Option<i64>) -> bool {
+        self.record.as_ref().is_some_and(|r| {
+            let validity = validity_ms.unwrap_or_else(|| schedule::margin(r, self.cfg.refresh_margin_ms));
+            r.can_refresh() && schedule::expires_within(r, validity, now())
+        })
     }
 
     /// Replaces the session and commits it to storage.

@@ -7,7 +7,7 @@
 //! call with a fresh token never waits on wasm.
 
 use crate::core::error::{AuthError, Code};
-use crate::web::client::{self, after_401, refresh_if_needed, After401, Inner, Shared};
+use crate::web::client::{self, after_401, refresh_if_due, After401, Inner, Shared};
 use crate::web::convert;
 use js_sys::{Array, Promise};
 use ::core::cell::RefCell;
@@ -82,7 +82,8 @@ impl FetchGate {
             if rc.borrow().record().is_none() {
                 return Err(error(AuthError::of(Code::NoSession)));
             }
-            refresh_if_needed(&rc).await.map_err(error)?;
+            // A refresh that failed without ending the session leaves the current token.
+            refresh_if_due(&rc, None).await.map_err(error)?;
             current_token(&rc)
         })
     }

@@ -19,7 +19,7 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
         let inner = rc.borrow();
         return inner.record.as_ref().map(|r| guard::to_js(&convert::profile(&r.user))).ok_or_else(|| fail(Code::NoSession));
     }
-    refresh_if_needed(rc).await.map_err(|e| convert::error(&e))?;
+    refresh_if_due(rc, None).await.map_err(|e| convert::error(&e))?;
     let mut refreshed = false;
     for _ in 0..3 {
         let (req, token, backend) = {

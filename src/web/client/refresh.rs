@@ -191,14 +191,18 @@ pub async fn after_401(rc: &Shared, sent_token: &str, refreshed: &mut bool, ende
     }
 }
 
-/// Awaits a shared refresh; `Err` only when it ended the session.
-pub async fn refresh_if_needed(rc: &Shared) -> Result<(), AuthError> {
-    let due = rc.borrow().refresh_due();
-    if due {
-        let _ = JsFuture::from(refresh_shared(rc, false)).await;
-        if rc.borrow().record.is_none() {
-            return Err(AuthError::of(Code::SessionExpired));
-        }
+/// Refreshes first, on the shared flight, when the session can refresh and
+/// its token expires within `validity_ms` (`None`: the refresh margin).
+/// `Ok(Some(error))`: that refresh failed and the session is kept; `Err`:
+/// it ended the session.
+pub async fn refresh_if_due(rc: &Shared, validity_ms: Option<i64>) -> Result<Option<JsValue>, AuthError> {
+    let due = rc.borrow().refresh_due_within(validity_ms);
+    if !due {
+        return Ok(None);
     }
-    Ok(())
+    let failed = JsFuture::from(refresh_shared(rc, false)).await.err();
+    if rc.borrow().record.is_none() {
+        return Err(AuthError::of(Code::SessionExpired));
+    }
+    Ok(failed)
 }
