@@ -1,6 +1,7 @@
 // Shared by the e2e tests: start pos-emulator on a free loopback port and
 // launch Debian's Chromium through playwright-core (no downloaded browser).
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { before, after } from "node:test";
@@ -26,6 +27,18 @@ export async function startEmulator(args = []) {
     setTimeout(() => reject(new Error("pos-emulator did not start in 10 s")), 10_000).unref();
   });
   return { url, stop: () => child.kill() };
+}
+
+/**
+ * Installs exactly what `npm pack` of pkg/ ships as `app/node_modules/pos-auth`,
+ * the way a consumer's package manager would.
+ */
+export function installPackedPackage(app) {
+  const modules = path.join(app, "node_modules/pos-auth");
+  mkdirSync(modules, { recursive: true });
+  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: path.join(repo, "pkg") })
+    .toString().trim().split("\n").pop();
+  execFileSync("tar", ["xzf", path.join(app, tarball), "-C", modules, "--strip-components=1"]);
 }
 
 /** Flags for exact heap figures and a `gc()` to call before reading them. */

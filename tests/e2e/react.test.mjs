@@ -9,13 +9,13 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "vite";
 import { chromium, eventually, firefox, webkit } from "./drivers.mjs";
-import { repo, startEmulator } from "./harness.mjs";
+import { installPackedPackage, repo, startEmulator } from "./harness.mjs";
 
 const out = path.join(repo, "tests/e2e/out");
 const app = path.join(out, "react-app");
@@ -29,12 +29,7 @@ before(async () => {
   rmSync(app, { recursive: true, force: true });
   rmSync(www, { recursive: true, force: true });
   cpSync(path.join(repo, "tests/e2e/react-app"), app, { recursive: true });
-  // Install exactly what `npm pack` ships; React resolves from tests/node_modules.
-  const modules = path.join(app, "node_modules/pos-auth");
-  mkdirSync(modules, { recursive: true });
-  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: path.join(repo, "pkg") })
-    .toString().trim().split("\n").pop();
-  execFileSync("tar", ["xzf", path.join(app, tarball), "-C", modules, "--strip-components=1"]);
+  installPackedPackage(app);
   for (const mode of MODES) {
     await build({
       root: app,

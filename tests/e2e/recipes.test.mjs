@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,7 +14,7 @@ import createClient from "openapi-fetch";
 import { HubConnectionBuilder, LogLevel } from "@microsoft/signalr";
 import { createServer } from "vite";
 import { AuthClient } from "../../pkg/index.js";
-import { repo, startEmulator, launchBrowser } from "./harness.mjs";
+import { installPackedPackage, repo, startEmulator, launchBrowser } from "./harness.mjs";
 
 const PORTOS_USER = { userName: "999", password: "1234", deviceName: "P01" };
 let emulator;
@@ -222,12 +222,7 @@ test("SignalR: accessTokenFactory from accessToken() authorizes the negotiate re
 test("Vite HMR: an edit of the module that creates the client leaves one live client", async (t) => {
   const app = path.join(repo, "tests/e2e/out/recipes-vite");
   rmSync(app, { recursive: true, force: true });
-  const modules = path.join(app, "node_modules/pos-auth");
-  mkdirSync(modules, { recursive: true });
-  // Exactly what `npm pack` ships, as in vite.test.mjs.
-  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: path.join(repo, "pkg") })
-    .toString().trim().split("\n").pop();
-  execFileSync("tar", ["xzf", path.join(app, tarball), "-C", modules, "--strip-components=1"]);
+  installPackedPackage(app);
   writeFileSync(path.join(app, "index.html"), '<!doctype html><script type="module" src="/main.js"></script>');
   writeFileSync(path.join(app, "main.js"), `
     import { client } from "./auth.js";

@@ -3,23 +3,17 @@
 // pre-bundles dependencies) and in a production build.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createServer, build, preview } from "vite";
-import { repo, launchBrowser } from "./harness.mjs";
+import { installPackedPackage, repo, launchBrowser } from "./harness.mjs";
 
 const app = path.join(repo, "tests/e2e/out/vite-app");
 let browser;
 
 before(async () => {
   rmSync(app, { recursive: true, force: true });
-  const modules = path.join(app, "node_modules/pos-auth");
-  mkdirSync(modules, { recursive: true });
-  // Install exactly what `npm pack` ships.
-  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: path.join(repo, "pkg") })
-    .toString().trim().split("\n").pop();
-  execFileSync("tar", ["xzf", path.join(app, tarball), "-C", modules, "--strip-components=1"]);
+  installPackedPackage(app);
   writeFileSync(path.join(app, "index.html"),
     '<!doctype html><html><body><pre id="out">loading</pre><script type="module" src="/main.js"></script></body></html>');
   writeFileSync(path.join(app, "main.js"), `

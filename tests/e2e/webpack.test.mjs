@@ -3,11 +3,10 @@
 // since 5.83), loaded in Chromium and signing in to the emulator's PORTOS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import webpack from "webpack";
-import { repo, startEmulator, launchBrowser } from "./harness.mjs";
+import { installPackedPackage, repo, startEmulator, launchBrowser } from "./harness.mjs";
 
 const app = path.join(repo, "tests/e2e/out/webpack-app");
 const dist = path.join(app, "dist");
@@ -31,13 +30,8 @@ out.textContent = JSON.stringify({ wrongPassword, name: session.user.name, token
 
 before(async () => {
   rmSync(app, { recursive: true, force: true });
-  const modules = path.join(app, "node_modules/pos-auth");
-  mkdirSync(modules, { recursive: true });
+  installPackedPackage(app);
   mkdirSync(path.join(app, "src"));
-  // Install exactly what `npm pack` ships.
-  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: path.join(repo, "pkg") })
-    .toString().trim().split("\n").pop();
-  execFileSync("tar", ["xzf", path.join(app, tarball), "-C", modules, "--strip-components=1"]);
   writeFileSync(path.join(app, "src/main.js"), MAIN);
   env.browser = await launchBrowser();
 });
