@@ -94,7 +94,7 @@ fn exercise(input: &str) -> usize {
         let creds = credentials(input);
         for b in [Backend::Portos, Backend::CashDesk, Backend::MetaDefender] {
             let cfg = options::Config {
-                base_url: "https://a".into(), backend: b, session_storage: true, storage_like: false, storage_key: "k".into(),
+                base_url: "https://a".into(), backend: b, session_storage: true, storage_key: "k".into(),
                 auto_refresh: true, refresh_margin_ms: 60_000, timeout_ms: 1, headers: vec![], developer_id: None,
                 server_time_zone: "Europe/Kyiv".into(),
             };

@@ -52,8 +52,6 @@ pub struct Config {
     pub backend: Backend,
     /// `false` for `storage: "memory"`.
     pub session_storage: bool,
-    /// The record goes to the caller's StorageLike, not `sessionStorage`.
-    pub storage_like: bool,
     pub storage_key: String,
     pub auto_refresh: bool,
     pub refresh_margin_ms: i64,
@@ -176,7 +174,6 @@ pub fn parse(options: Option<&Options>) -> Result<Config, AuthError> {
         base_url,
         backend,
         session_storage,
-        storage_like: o.storage_like,
         storage_key: string("storageKey", &o.storage_key)?.unwrap_or_else(|| "pos-auth".to_owned()),
         auto_refresh: boolean("autoRefresh", &o.auto_refresh, true)?,
         refresh_margin_ms: (number("refreshMargin", &o.refresh_margin, 60.0, false)? * 1000.0).min(1e15) as i64,
