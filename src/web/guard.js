@@ -180,6 +180,21 @@ export function storageOption(options) {
 
 const MAX_BODY = 1 << 20;
 
+/**
+ * `build()`, or undefined when it throws or traps. gloo-net builds requests
+ * with the page's `Request`, `Headers` and `URL`, and throws or traps
+ * (`unreachable!`) when a page's replacement of them throws: the wasm frames
+ * that failed are left behind here (what they held leaks: a few hundred
+ * bytes, once per such request), and the caller's frames are unharmed.
+ */
+export function attempt(build) {
+  try {
+    return build();
+  } catch {
+    return undefined;
+  }
+}
+
 /** One client's requests in flight, so that dispose() can stop them. */
 export function makeInflight() {
   return { stops: new Set(), disposed: false };

@@ -6,16 +6,20 @@
 //! without a `catch`; gloo-storage `expect_throw`s when storage throws and
 //! hits `unreachable!` when a page's wrapper throws something that is not an
 //! `Error`; gloo-net's `Headers::set` `unwrap_throw`s on a value the browser
-//! refuses, and its `send` panics on a page `fetch` that misbehaves. So:
+//! refuses, its builder hits `unreachable!` when a page's `Request` or `URL`
+//! throws a non-`Error`, and its `send` panics on a page `fetch` that
+//! misbehaves. So:
 //! - caller objects are copied into plain data by `guard.js`'s `snapshot`
 //!   before serde sees them ([`read_object`]);
 //! - server bodies are parsed by `JSON.parse` inside a `try` and read from
 //!   that plain value ([`Parsed`]);
 //! - storage goes through an object whose methods cannot surprise
-//!   gloo-storage ([`Session`]);
+//!   gloo-storage ([`Lent`]);
 //! - requests are built by gloo-net only from values the core checked
-//!   (header values are visible ASCII or Latin-1 without CR/LF) and are sent
-//!   by `guard.js`, never by gloo-net's `send` ([`build_request`]).
+//!   (header values are visible ASCII or Latin-1 without CR/LF), inside
+//!   `guard.js`'s `attempt`, which catches what a page's replaced `Request`,
+//!   `Headers` or `URL` throw, and are sent by `guard.js`, never by
+//!   gloo-net's `send` ([`build_request`]).
 //!
 //! The browser tests in `tests/browser/guards.rs` reproduce each trap.
 
@@ -25,7 +29,7 @@ use js_sys::Object;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortSignal, RequestCache, RequestCredentials, RequestRedirect};
+use web_sys::{AbortController, RequestCache, RequestCredentials, RequestRedirect};
 
 use std::cell::RefCell;
 use crate::core::backend::Answer;
@@ -46,6 +50,8 @@ extern "C" {
     /// The `storage` option when it is a StorageLike, guarded.
     #[wasm_bindgen(js_name = storageOption)]
     pub fn storage_option(options: &JsValue) -> Option<GuardedStorage>;
+    /// `build()`, or undefined when it throws or traps.
+    fn attempt(build: &mut dyn FnMut() -> JsValue) -> JsValue;
 
     #[derive(Clone)]
     pub type GuardedStorage;
@@ -158,27 +164,34 @@ impl Storage for Lent {
 }
 
 /// The module's own request (`credentials: "omit"`, `cache: "no-store"`,
-/// `redirect: "error"`), built by gloo-net. The header values come from the
-/// core, which refuses anything a browser would not send; a failure to
-/// build is `None`.
-pub fn build_request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>, signal: Option<&AbortSignal>) -> Option<web_sys::Request> {
+/// `redirect: "error"`, `controller`'s signal), built by gloo-net inside
+/// `guard.js`'s `attempt`. The header values come from the core, which
+/// refuses anything a browser would not send; a failure to build, or a
+/// page's `Request`, `Headers`, `URL` or `AbortController` that throws, is
+/// `None`.
+pub fn build_request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>, controller: &AbortController) -> Option<web_sys::Request> {
     let method = match method {
         "POST" => Method::POST,
         "DELETE" => Method::DELETE,
         _ => Method::GET,
     };
-    let mut builder = RequestBuilder::new(url)
-        .method(method)
-        .credentials(RequestCredentials::Omit)
-        .cache(RequestCache::NoStore)
-        .redirect(RequestRedirect::Error)
-        .abort_signal(signal);
-    for (name, value) in headers {
-        builder = builder.header(name, value);
-    }
-    let built = match body {
-        Some(text) => builder.body(JsValue::from_str(text)),
-        None => builder.build(),
+    let mut build = || {
+        let mut builder = RequestBuilder::new(url)
+            .method(method.clone())
+            .credentials(RequestCredentials::Omit)
+            .cache(RequestCache::NoStore)
+            .redirect(RequestRedirect::Error)
+            .abort_signal(Some(&controller.signal()));
+        for (name, value) in headers {
+            builder = builder.header(name, value);
+        }
+        let built = match body {
+            Some(text) => builder.body(JsValue::from_str(text)),
+            None => builder.build(),
+        };
+        built.map_or(JsValue::UNDEFINED, |r| web_sys::Request::from(r).into())
     };
-    built.ok().map(Into::into)
+    let request = attempt(&mut build);
+    // Whatever the page's `Request` made; its `fetch` gets it as it is.
+    (!request.is_undefined()).then(|| request.unchecked_into())
 }

@@ -44,9 +44,7 @@ pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise 
     let own = [("Accept", Some("application/json")), ("Content-Type", content_type), ("Authorization", bearer.as_deref())];
     let headers: Vec<(&str, &str)> = cfg.extra_headers().chain(own.into_iter().filter_map(|(name, value)| Some((name, value?)))).collect();
     let controller = AbortController::new().ok();
-    let request = controller.as_ref().and_then(|c| {
-        guard::build_request(req.method, &req.url, &headers, req.body.as_deref(), Some(&c.signal()))
-    });
+    let request = controller.as_ref().and_then(|c| guard::build_request(req.method, &req.url, &headers, req.body.as_deref(), c));
     // The body now lives in JS; wipe the copy here (it may hold a password).
     if let Some(body) = req.body.as_mut() {
         wipe(body);

@@ -245,3 +245,45 @@ async fn answers_that_are_not_json_hold_no_javascript_value() {
     assert!(after <= before + 3, "JS values held by wasm grew over 60 non-JSON answers: {before} → {after}");
     still_works(&client).await;
 }
+
+#[wasm_bindgen_test]
+async fn platform_constructors_a_page_replaced_are_a_network_error() {
+    // gloo-net's RequestBuilder `unwrap_throw`s when `Headers` throws and
+    // hits `unreachable!` when `Request` or `URL` throw something that is
+    // not an Error: a page that wraps them (as monitoring scripts wrap
+    // fetch) must cost one request, never the client.
+    let watch = TrapWatch::start();
+    let t = tenant();
+    let client = AuthClient::new(options(&t, "")).unwrap();
+    let wrappers = [
+        ("Request throws a string", r#"globalThis.Request = function () { throw "no (a string, expected by the test)"; }"#),
+        ("URL throws undefined", r#"globalThis.URL = function () { throw undefined; }"#),
+        ("Headers throws a number", r#"globalThis.Headers = function () { throw 42; }"#),
+        ("Headers.set throws", r#"Headers.prototype.set = function () { throw "set (a string, expected by the test)"; }"#),
+        ("AbortController.signal throws", r#"Object.defineProperty(AbortController.prototype, "signal", { get() { throw 7; }, configurable: true })"#),
+    ];
+    js(r#"(() => {
+        globalThis.__posAuthPlatform = { Request, URL, Headers, set: Headers.prototype.set,
+            signal: Object.getOwnPropertyDescriptor(AbortController.prototype, "signal") };
+    })()"#);
+    let restore = r#"(() => {
+        const p = globalThis.__posAuthPlatform;
+        Object.assign(globalThis, { Request: p.Request, URL: p.URL, Headers: p.Headers });
+        Headers.prototype.set = p.set;
+        Object.defineProperty(AbortController.prototype, "signal", p.signal);
+    })()"#;
+    for (what, wrap) in wrappers {
+        js(wrap);
+        let login = within(client.login(portos_credentials()), 5000).await;
+        js(restore);
+        match login {
+            Some(Err(e)) => {
+                assert!(!is_trap(&e), "{what}: a trap: {}", stringify(&e));
+                assert_eq!(code(&e), "network", "{what}: {}", stringify(&e));
+            }
+            other => panic!("{what}: login gave {other:?}"),
+        }
+        still_works(&client).await;
+    }
+    watch.finish().await;
+}
