@@ -16,6 +16,14 @@ extern "C" {
     fn queue_microtask(callback: &JsValue);
 }
 
+#[wasm_bindgen(module = "/src/web/page.js")]
+extern "C" {
+    /// `listener`, bound to run in the zone.js zone current now (Angular's:
+    /// see `page.js`); itself without zone.js.
+    #[wasm_bindgen(js_name = boundToCurrentZone)]
+    fn bound_to_current_zone(listener: Function) -> Function;
+}
+
 /// Change listeners; the default client's list outlives the client itself.
 #[derive(Default)]
 pub struct Listeners {
@@ -60,9 +68,11 @@ fn event(kind: &str, session: &JsValue, error: Option<&AuthError>) -> JsValue {
     guard::to_js(&Event { kind, session: Preserved(session.clone()), error: error.map(|e| Preserved(convert::error(e))) })
 }
 
-/// Adds a listener and delivers `initial` to it in a microtask, with the
-/// session current at delivery. Returns the unsubscribe function.
+/// Adds a listener, bound to the zone.js zone it subscribed from, and
+/// delivers `initial` to it in a microtask, with the session current at
+/// delivery. Returns the unsubscribe function.
 pub fn subscribe(listeners: &SharedListeners, session_of: Rc<dyn Fn() -> JsValue>, listener: Function) -> JsValue {
+    let listener = bound_to_current_zone(listener);
     let id = {
         let mut l = listeners.borrow_mut();
         l.next_id += 1;

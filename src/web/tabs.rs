@@ -69,7 +69,7 @@ impl Drop for Channel {
     }
 }
 
-#[wasm_bindgen(module = "/src/web/tabs.js")]
+#[wasm_bindgen(module = "/src/web/page.js")]
 extern "C" {
     #[wasm_bindgen(js_name = lock)]
     fn js_lock(name: &str) -> Promise;

@@ -3,7 +3,8 @@
 //!
 //! Everything is looked up on `globalThis` at each call, never through
 //! `window`: a Worker, Node, jsdom and a test runner's fake timers each have
-//! their own `setTimeout`, and only a page has a `window`.
+//! their own `setTimeout`, and only a page has a `window`. Both are set up
+//! outside Angular's zone (see `page.js`).
 
 use crate::core::options::MAX_TIMER_MS;
 use js_sys::{Function, Reflect};
@@ -11,10 +12,15 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = globalThis, js_name = setTimeout, catch)]
-    fn set_timeout(callback: &Function, ms: i32) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = globalThis, js_name = clearTimeout, catch)]
     fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
+}
+
+#[wasm_bindgen(module = "/src/web/page.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = schedule)]
+    fn set_timeout(callback: &Function, ms: i32) -> JsValue;
+    fn listen(target: &JsValue, kind: &str, callback: &Function);
 }
 
 const WAKE_EVENTS: [(bool, &str); 4] =
@@ -37,7 +43,7 @@ impl Timer {
     pub fn new(tick: Closure<dyn FnMut()>) -> Timer {
         for (on_document, event) in WAKE_EVENTS {
             if let Some(target) = wake_target(on_document) {
-                let _ = target.add_event_listener_with_callback(event, tick.as_ref().unchecked_ref());
+                listen(&target, event, tick.as_ref().unchecked_ref());
             }
         }
         Timer { tick, handle: None }
@@ -79,7 +85,7 @@ impl Drop for Timer {
 
 /// `setTimeout(callback, ms)` on `globalThis`; `None` where there is none.
 pub fn schedule(callback: &Function, ms: i32) -> Option<JsValue> {
-    set_timeout(callback, ms).ok()
+    Some(set_timeout(callback, ms)).filter(|handle| !handle.is_undefined())
 }
 
 /// Node's timers and channels keep the process alive: a background refresh
