@@ -42,7 +42,7 @@ export async function lock(name) {
  * Angular's (its `isAngularZone` property, as `NgZone.isInAngularZone()`
  * reads it); null otherwise, without zone.js, and when a `Zone` throws.
  */
-function outsideAngular() {
+function outerZone() {
   try {
     const current = globalThis.Zone?.current;
     let zone = current;
@@ -53,11 +53,11 @@ function outsideAngular() {
   }
 }
 
-/** `f.apply(self, args)`, outside Angular's zone; undefined when it throws. */
-function applyOutsideAngular(f, self, args) {
-  const zone = outsideAngular();
+/** `f()`, outside Angular's zone; undefined when it throws. */
+function runOutsideAngular(f) {
+  const zone = outerZone();
   try {
-    return zone ? zone.run(f, self, args) : f.apply(self, args);
+    return zone ? zone.run(f) : f();
   } catch {
     return undefined;
   }
@@ -65,12 +65,12 @@ function applyOutsideAngular(f, self, args) {
 
 /** `setTimeout(callback, ms)` on `globalThis`; undefined where there is none. */
 export function schedule(callback, ms) {
-  return applyOutsideAngular(globalThis.setTimeout, undefined, [callback, ms]);
+  return runOutsideAngular(() => globalThis.setTimeout(callback, ms));
 }
 
 /** `target.addEventListener(type, callback)`. */
 export function listen(target, type, callback) {
-  applyOutsideAngular(target.addEventListener, target, [type, callback]);
+  runOutsideAngular(() => target.addEventListener(type, callback));
 }
 
 /** `listener`, bound to run in the zone.js zone current now. */
