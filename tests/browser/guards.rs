@@ -249,18 +249,21 @@ async fn answers_that_are_not_json_hold_no_javascript_value() {
 #[wasm_bindgen_test]
 async fn platform_constructors_a_page_replaced_are_a_network_error() {
     // gloo-net's RequestBuilder `unwrap_throw`s when `Headers` throws and
-    // hits `unreachable!` when `Request` or `URL` throw something that is
-    // not an Error: a page that wraps them (as monitoring scripts wrap
-    // fetch) must cost one request, never the client.
+    // hits `unreachable!` when `Request` or `URL` throw something that is not
+    // an Error: a page that wraps them (as monitoring scripts wrap fetch)
+    // must cost one request, never the client. Each wrapper notes that it
+    // ran: WebKit's JIT, once the glue's `new Request(…)` is hot, goes on
+    // calling the engine's own constructor after the page replaced the
+    // global, and then the login simply succeeds.
     let watch = TrapWatch::start();
     let t = tenant();
     let client = AuthClient::new(options(&t, "")).unwrap();
     let wrappers = [
-        ("Request throws a string", r#"globalThis.Request = function () { throw "no (a string, expected by the test)"; }"#),
-        ("URL throws undefined", r#"globalThis.URL = function () { throw undefined; }"#),
-        ("Headers throws a number", r#"globalThis.Headers = function () { throw 42; }"#),
-        ("Headers.set throws", r#"Headers.prototype.set = function () { throw "set (a string, expected by the test)"; }"#),
-        ("AbortController.signal throws", r#"Object.defineProperty(AbortController.prototype, "signal", { get() { throw 7; }, configurable: true })"#),
+        ("Request throws a string", r#"globalThis.Request = function () { globalThis.__posAuthRan = true; throw "no (a string, expected by the test)"; }"#),
+        ("URL throws undefined", r#"globalThis.URL = function () { globalThis.__posAuthRan = true; throw undefined; }"#),
+        ("Headers throws a number", r#"globalThis.Headers = function () { globalThis.__posAuthRan = true; throw 42; }"#),
+        ("Headers.set throws", r#"Headers.prototype.set = function () { globalThis.__posAuthRan = true; throw "set (a string, expected by the test)"; }"#),
+        ("AbortController.signal throws", r#"Object.defineProperty(AbortController.prototype, "signal", { get() { globalThis.__posAuthRan = true; throw 7; }, configurable: true })"#),
     ];
     js(r#"(() => {
         globalThis.__posAuthPlatform = { Request, URL, Headers, set: Headers.prototype.set,
@@ -271,19 +274,28 @@ async fn platform_constructors_a_page_replaced_are_a_network_error() {
         Object.assign(globalThis, { Request: p.Request, URL: p.URL, Headers: p.Headers });
         Headers.prototype.set = p.set;
         Object.defineProperty(AbortController.prototype, "signal", p.signal);
+        const ran = globalThis.__posAuthRan === true;
+        globalThis.__posAuthRan = false;
+        return ran;
     })()"#;
+    let mut guarded = 0;
     for (what, wrap) in wrappers {
         js(wrap);
         let login = within(client.login(portos_credentials()), 5000).await;
-        js(restore);
+        let ran = js(restore).is_truthy();
         match login {
             Some(Err(e)) => {
                 assert!(!is_trap(&e), "{what}: a trap: {}", stringify(&e));
                 assert_eq!(code(&e), "network", "{what}: {}", stringify(&e));
+                assert!(ran, "{what}: failed without the wrapper running: {}", stringify(&e));
+                guarded += 1;
             }
-            other => panic!("{what}: login gave {other:?}"),
+            Some(Ok(_)) if !ran => {}
+            other => panic!("{what}: login gave {other:?} (the wrapper ran: {ran})"),
         }
         still_works(&client).await;
     }
+    // The prototype's `set` and `signal` are read afresh by every engine.
+    assert!(guarded >= 2, "only {guarded} of the wrappers ran");
     watch.finish().await;
 }
