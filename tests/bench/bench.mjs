@@ -7,7 +7,8 @@
 //                 in a page with no DevTools attached (see overhead-page.js)
 //   start-up      dynamic import() → session restored from sessionStorage, ours
 //                 vs oidc-client-ts UserManager.getUser(), 30 fresh pages each
-//                 (tests/bench/startup-page.js), in a Chromium without DevTools
+//                 (tests/bench/startup-page.js), in Chromium and in Firefox ESR,
+//                 each started without DevTools
 //   single flight 1,000 concurrent client.fetch inside the refresh margin →
 //                 refresh requests the emulator saw
 //   memory        wasm memory and JS heap growth over 10,000 login/logout cycles
@@ -15,7 +16,8 @@
 // Prints a table, writes tests/bench/results.json and tests/bench/size.svg.
 // It reports; it never fails on speed. Needs `make pkg` and the emulator binary
 // (the Makefile target builds both). Environment: POS_EMULATOR_BIN, POS_PKG_DIR,
-// CHROMIUM (default /usr/bin/chromium; a browser is never downloaded),
+// CHROMIUM (default /usr/bin/chromium), FIREFOX (default /usr/bin/firefox-esr; a
+// browser is never downloaded),
 // BENCH_QUICK=1 (a fraction of every count, for trying the script out),
 // BENCH_ONLY=overhead|startup (that figure alone, printed as JSON; nothing written),
 // BENCH_DUMP=file (the overhead samples as JSON, for a closer look),
@@ -94,11 +96,29 @@ async function freshPage(browser, url) {
 
 // ---------------------------------------------------------------- overhead
 
-// Opens `start(report)` in a Chromium started here without DevTools attached.
-// Its page posts a result to `report`; `next(result, report)` answers with the
-// URL to go to next, or null when done (by default: after the first result).
-// Resolves to the last result.
-async function runPlainPage(start, next = () => null) {
+// How to start each engine on a URL with a fresh profile and no DevTools.
+const FIREFOX = process.env.FIREFOX ?? "/usr/bin/firefox-esr";
+const PLAIN_ENGINES = {
+  chromium: (profile, url) => [CHROMIUM, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, url]],
+  firefox: (profile, url) => {
+    // No first-run pages, no telemetry, no update checks in the timed tabs.
+    const prefs = {
+      "browser.shell.checkDefaultBrowser": false, "browser.startup.homepage_override.mstone": "ignore",
+      "browser.aboutwelcome.enabled": false, "datareporting.policy.dataSubmissionEnabled": false,
+      "toolkit.telemetry.reportingpolicy.firstRun": false, "app.update.disabledForTesting": true,
+      "browser.tabs.warnOnClose": false, "browser.sessionstore.resume_from_crash": false,
+    };
+    writeFileSync(path.join(profile, "user.js"), Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join(""));
+    return [FIREFOX, ["--headless", "--no-remote", "--profile", profile, url]];
+  },
+};
+
+// Opens `start(report)` in a browser started here without DevTools attached
+// (Chromium unless `engine` says "firefox"). Its page posts a result to
+// `report`; `next(result, report)` answers with the URL to go to next, or
+// null when done (by default: after the first result). Resolves to the last
+// result.
+async function runPlainPage(start, next = () => null, engine = "chromium") {
   let finished;
   let failed;
   const done = new Promise((resolve, reject) => ((finished = resolve), (failed = reject)));
@@ -126,7 +146,8 @@ async function runPlainPage(start, next = () => null) {
   const profile = mkdtempSync(path.join(os.tmpdir(), "pos-auth-bench-"));
   // Started here rather than by Playwright, so no DevTools connection is
   // made; in its own process group, so it and its helpers stop together.
-  const browser = spawn(CHROMIUM, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, start(report)], { stdio: "ignore", detached: true });
+  const [command, args] = PLAIN_ENGINES[engine](profile, start(report));
+  const browser = spawn(command, args, { stdio: "ignore", detached: true });
   let timer;
   try {
     return await Promise.race([
@@ -226,16 +247,15 @@ async function startupConfig(browser, url) {
 }
 
 const startupUrl = (origin, lib, cfg, report) =>
-  `${origin}/startup.html?${new URLSearchParams({ lib, cfg: JSON.stringify(cfg), report })}`;
+  `${origin}/startup.isolated.html?${new URLSearchParams({ lib, cfg: JSON.stringify(cfg), report })}`;
 
-// In a Chromium with no DevTools connection, as a user's tab is: DevTools
-// changes how a page loads (under Playwright, both figures were higher and
-// oidc-client-ts's far more: ratios of 1.5-2.0 against 2.1-2.4 here). One
-// tab walks from sample to sample, each page on the other of two sites
-// (127.0.0.1, localhost), so that every sample gets a new renderer process,
-// as a new tab would.
-async function startup(browser, url) {
-  const cfg = await startupConfig(browser, url);
+// In `engine` (chromium, firefox) with no DevTools connection, as a user's
+// tab is: DevTools changes how a page loads (under Playwright, both figures
+// were higher and oidc-client-ts's far more: Chromium ratios of 1.5-2.0
+// against 2.1-2.4 here). One tab walks from sample to sample, each page on
+// the other of two sites (127.0.0.1, localhost), so that every sample gets a
+// new content process (site isolation), as a new tab would.
+async function startup(url, cfg, engine) {
   // The libraries in turn, ours first in even pairs and oidc-client-ts first
   // in odd ones, so that a drift in the machine's speed weighs on both.
   const order = Array.from({ length: N.startupPages }, (_, i) => (i % 2 ? ["oidc", "ours"] : ["ours", "oidc"])).flat();
@@ -246,10 +266,11 @@ async function startup(browser, url) {
     samples.push(result);
     const i = samples.length;
     return i < order.length ? startupUrl(origin(i), order[i], cfg, report) : null;
-  });
+  }, engine);
   const of = (lib) => samples.filter((s) => s.lib === lib);
   const medianOf = (lib, phase) => round(median(of(lib).map((s) => s[phase])), 1);
   return {
+    engine,
     pages: N.startupPages,
     oursMedianMs: medianOf("ours", "total"),
     oidcMedianMs: medianOf("oidc", "total"),
@@ -378,9 +399,11 @@ function table(results) {
     `ratio ${o.ratio.toFixed(3)}, ${o.addedMedianMs >= 0 ? "+" : ""}${o.addedMedianMs.toFixed(3)} ms (${o.requests} each, blocks of ${o.blockSize})`]);
   rows.push(["wrapper cost, fetch stubbed", `${o.stubbed.clientMedianUs.toFixed(1)} µs`, `${o.stubbed.rawMedianUs.toFixed(1)} µs raw fetch`,
     `per call, median of ${o.stubbed.rounds} rounds of ${o.stubbed.callsPerRound}`]);
-  rows.push(["start-up, import() → restored session", `${s.oursMedianMs.toFixed(1)} ms`, `${s.oidcMedianMs.toFixed(1)} ms oidc-client-ts`,
-    `ratio ${s.ratio.toFixed(2)}; import ${s.phasesMedianMs.ours.import} vs ${s.phasesMedianMs.oidc.import} ms, ` +
-      `restore ${s.phasesMedianMs.ours.restore} vs ${s.phasesMedianMs.oidc.restore} ms (median of ${s.pages} fresh tabs each, no DevTools)`]);
+  for (const x of [s.chromium, s.firefox]) {
+    rows.push([`start-up, ${x.engine}, import() → session`, `${x.oursMedianMs.toFixed(1)} ms`, `${x.oidcMedianMs.toFixed(1)} ms oidc-client-ts`,
+      `ratio ${x.ratio.toFixed(2)}; import ${x.phasesMedianMs.ours.import} vs ${x.phasesMedianMs.oidc.import} ms, ` +
+        `restore ${x.phasesMedianMs.ours.restore} vs ${x.phasesMedianMs.oidc.restore} ms (median of ${x.pages} fresh tabs each, no DevTools)`]);
+  }
   rows.push(["single flight, refresh requests", String(f.refreshRequests), "", `${f.concurrent} concurrent client.fetch inside the margin`]);
   rows.push(["memory, wasm growth", signedKb(m.wasm.growthBytes), "", `${m.cycles} login/logout cycles, ${kb(m.wasm.endBytes)} at end`]);
   rows.push(["memory, JS heap growth", signedKb(m.jsHeap.growthBytes), "", `after gc(), ${kb(m.jsHeap.endBytes)} at end`]);
@@ -403,7 +426,7 @@ async function main() {
   writeFileSync(path.join(wwwDir, "overhead.isolated.html"),
     '<!doctype html><meta charset="utf-8"><title>pos-auth overhead</title><script type="module" src="/overhead-page.js"></script>\n');
   copyFileSync(path.join(benchDir, "startup-page.js"), path.join(wwwDir, "startup-page.js"));
-  writeFileSync(path.join(wwwDir, "startup.html"),
+  writeFileSync(path.join(wwwDir, "startup.isolated.html"),
     '<!doctype html><meta charset="utf-8"><title>pos-auth start-up</title><script type="module" src="/startup-page.js"></script>\n');
 
   const emulator = await startEmulator();
@@ -416,7 +439,12 @@ async function main() {
   }
   // BENCH_ONLY=overhead|startup prints one figure and writes nothing, for
   // measuring a change quickly.
-  const only = { overhead: () => overhead(emulator.url), startup: () => startup(browser, emulator.url) }[process.env.BENCH_ONLY];
+  // Start-up in Chromium and in Firefox, from the same stored sessions.
+  const startups = async () => {
+    const cfg = await startupConfig(browser, emulator.url);
+    return { chromium: await startup(emulator.url, cfg, "chromium"), firefox: await startup(emulator.url, cfg, "firefox") };
+  };
+  const only = { overhead: () => overhead(emulator.url), startup: startups }[process.env.BENCH_ONLY];
   if (only) {
     try {
       console.log(JSON.stringify(await only(), null, 2));
@@ -431,7 +459,7 @@ async function main() {
     log("request overhead");
     const o = await overhead(emulator.url);
     log("start-up");
-    const s = await startup(browser, emulator.url);
+    const s = await startups();
     log("single flight");
     const f = await singleFlight(browser, emulator.url);
     log("memory");

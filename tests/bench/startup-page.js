@@ -1,7 +1,9 @@
 // One start-up sample (see `startup` in bench.mjs): this page seeds the
 // library's stored session, waits until it has loaded and painted, times
 // `import()` of the bundle to the session restored from `sessionStorage`,
-// posts the sample to `report` and goes where the answer says.
+// posts the sample to `report` and goes where the answer says. The page is
+// cross-origin isolated (startup.isolated.html), for fine timers in Firefox
+// too (1 ms otherwise).
 //
 //   ?lib=ours|oidc&cfg=<JSON: base, authority, clientId, ours/oidc records>&report=<URL>
 const params = new URLSearchParams(location.search);
