@@ -19,7 +19,8 @@
 // CHROMIUM (default /usr/bin/chromium), FIREFOX (default /usr/bin/firefox-esr; a
 // browser is never downloaded),
 // BENCH_QUICK=1 (a fraction of every count, for trying the script out),
-// BENCH_ONLY=overhead|startup (that figure alone, printed as JSON; nothing written),
+// BENCH_ONLY=overhead|startup (that figure alone, start-up in both engines, printed
+// as JSON; nothing written),
 // BENCH_DUMP=file (the overhead samples as JSON, for a closer look),
 // BENCH_BLOCK=n (requests per block in the overhead figure; 1 by default).
 import { spawn } from "node:child_process";
