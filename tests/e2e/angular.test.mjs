@@ -6,18 +6,18 @@
 // long as someone is signed in. The client arms its timers outside Angular's
 // zone (as `runOutsideAngular` would) and calls listeners in the zone they
 // subscribed from, so that Angular sees what they change.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as esbuild from "esbuild";
-import { repo, startEmulator, launchBrowser } from "./harness.mjs";
+import { repo, emulatorAndBrowser, shortLivedTenant } from "./harness.mjs";
 
 const out = path.join(repo, "tests/e2e/out/angular");
 const www = path.join(out, "www");
 const PORTOS_USER = { userName: "999", password: "1234", deviceName: "P01" };
-const env = { emulator: null, browser: null };
 
+// The page's scripts are written and bundled before the emulator that serves them starts.
 before(async () => {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(www, { recursive: true });
@@ -33,26 +33,12 @@ before(async () => {
     nodePaths: [path.join(repo, "tests/node_modules")],
     logLevel: "error",
   });
-  // startEmulator passes the repo's www first; the emulator keeps the last --www.
-  env.emulator = await startEmulator(["--www", www]);
-  env.browser = await launchBrowser();
 });
-
-after(async () => {
-  await env.browser?.close();
-  env.emulator?.stop();
-});
-
-/** A fresh emulator tenant with 4 s access tokens (refreshed about 2 s in). */
-async function shortLivedTenant(name) {
-  const base = `${env.emulator.url}/t/${name}${Date.now()}`;
-  const res = await fetch(`${base}/__emulator/config`, { method: "POST", body: JSON.stringify({ tokenLifetime: 4 }) });
-  assert.equal(res.status, 200);
-  return base;
-}
+// startEmulator passes the repo's www first; the emulator keeps the last --www.
+const env = emulatorAndBrowser([], ["--www", www]);
 
 test("signed in inside NgZone: the app is stable, and listeners run in Angular's zone", async () => {
-  const base = await shortLivedTenant("angular");
+  const base = await shortLivedTenant(env.emulator.url, "angular");
   const page = await env.browser.newPage();
   try {
     await page.goto(`${env.emulator.url}/blank.html`);
@@ -100,7 +86,7 @@ test("signed in inside NgZone: the app is stable, and listeners run in Angular's
 });
 
 test("a page's own Zone global that is not zone.js, or throws, changes nothing", async () => {
-  const base = await shortLivedTenant("not-zone");
+  const base = await shortLivedTenant(env.emulator.url, "not-zone");
   const page = await env.browser.newPage();
   try {
     await page.goto(`${env.emulator.url}/blank.html`);

@@ -2,18 +2,17 @@
 // Node process refresh in the background and keep the session in memory
 // without a warning, Node exits on its own, and a page whose CSP refuses
 // WebAssembly can still import the package and gets AuthError "unsupported".
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { repo, startEmulator, launchBrowser } from "./harness.mjs";
+import { repo, emulatorAndBrowser, shortLivedTenant } from "./harness.mjs";
 
 const out = path.join(repo, "tests/e2e/out/environments");
 const www = path.join(out, "www");
 const PORTOS_USER = { userName: "999", password: "1234", deviceName: "P01" };
-const env = { emulator: null, browser: null };
 
 // Pages the emulator serves at `/`, from files written here.
 const PAGES = {
@@ -92,28 +91,16 @@ console.log(JSON.stringify({ events }));
 // No process.exit(): what is left (the client, when kept) must not hold Node.
 `;
 
-before(async () => {
+// The pages are written before the emulator that serves them starts.
+before(() => {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(www, { recursive: true });
   for (const [name, text] of Object.entries(PAGES)) writeFileSync(path.join(www, name), text);
   writeFileSync(path.join(out, "node-client.mjs"), NODE_SCRIPT);
-  // startEmulator passes the repo's www first; the emulator keeps the last --www.
-  env.emulator = await startEmulator(["--www", www]);
-  env.browser = await launchBrowser();
 });
+// startEmulator passes the repo's www first; the emulator keeps the last --www.
+const env = emulatorAndBrowser([], ["--www", www]);
 
-after(async () => {
-  await env.browser?.close();
-  env.emulator?.stop();
-});
-
-/** A fresh emulator tenant with 4 s access tokens (refreshed about 2 s in). */
-async function shortLivedTenant(name) {
-  const base = `${env.emulator.url}/t/${name}${Date.now()}`;
-  const res = await fetch(`${base}/__emulator/config`, { method: "POST", body: JSON.stringify({ tokenLifetime: 4 }) });
-  assert.equal(res.status, 200);
-  return base;
-}
 
 async function refreshCount(base) {
   const counts = await (await fetch(`${base}/__emulator/counts`)).json();
@@ -121,7 +108,7 @@ async function refreshCount(base) {
 }
 
 test("a module Worker: background refresh, and the session in memory without a warning", async (t) => {
-  const base = await shortLivedTenant("worker");
+  const base = await shortLivedTenant(env.emulator.url, "worker");
   const page = await env.browser.newPage();
   const consoleLines = [];
   // Playwright reports a worker's console on its page too, with worker() set.
@@ -206,7 +193,7 @@ async function assertRefreshedQuietly(t, run, base) {
 }
 
 test("Node: background refresh, no storage warning, and the process ends promptly after dispose()", async (t) => {
-  const base = await shortLivedTenant("node-dispose");
+  const base = await shortLivedTenant(env.emulator.url, "node-dispose");
   const run = await runNodeClient(base, "dispose");
   await assertRefreshedQuietly(t, run, base);
   await t.test("exits by itself after dispose()", () => {
@@ -218,7 +205,7 @@ test("Node: background refresh, no storage warning, and the process ends promptl
 });
 
 test("Node: a client that is never disposed does not keep the process alive", async (t) => {
-  const base = await shortLivedTenant("node-keep");
+  const base = await shortLivedTenant(env.emulator.url, "node-keep");
   // The next refresh is due about 2 s after the first one; a timer that held
   // the loop would re-arm itself for as long as the refresh token lives.
   const run = await runNodeClient(base, "keep");

@@ -57,14 +57,15 @@ export function launchBrowser(extraArgs = []) {
 }
 
 /**
- * For a test file: starts the emulator and a browser before its tests and
- * stops both after them. The returned object holds `emulator` and `browser`
- * once the tests run.
+ * For a test file: starts the emulator (with `emulatorArgs`, such as
+ * `["--www", dir]` for the file's own pages) and a browser before its tests
+ * and stops both after them. The returned object holds `emulator` and
+ * `browser` once the tests run.
  */
-export function emulatorAndBrowser(browserArgs = []) {
+export function emulatorAndBrowser(browserArgs = [], emulatorArgs = []) {
   const env = { emulator: null, browser: null };
   before(async () => {
-    env.emulator = await startEmulator();
+    env.emulator = await startEmulator(emulatorArgs);
     env.browser = await launchBrowser(browserArgs);
   });
   after(async () => {
@@ -72,6 +73,14 @@ export function emulatorAndBrowser(browserArgs = []) {
     env.emulator?.stop();
   });
   return env;
+}
+
+/** A fresh tenant of the emulator at `url` with 4 s access tokens (refreshed about 2 s in). */
+export async function shortLivedTenant(url, name) {
+  const base = `${url}/t/${name}${Date.now()}`;
+  const res = await fetch(`${base}/__emulator/config`, { method: "POST", body: JSON.stringify({ tokenLifetime: 4 }) });
+  if (res.status !== 200) throw new Error(`emulator config: ${res.status}`);
+  return base;
 }
 
 /**
