@@ -1,6 +1,7 @@
-// The package outside a plain page (API.md, "Loading"): a module Worker and a
-// Node process refresh in the background and keep the session in memory
-// without a warning, Node exits on its own, and a page whose CSP refuses
+// The package outside a plain page (API.md, "Loading"): a module Worker, a
+// module SharedWorker and a Node process refresh in the background and keep
+// the session in memory without a warning, Node exits on its own, a service
+// worker cannot load it (top-level await), and a page whose CSP refuses
 // WebAssembly can still import the package and gets AuthError "unsupported".
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
@@ -30,6 +31,23 @@ const PAGES = {
     } catch (e) {
       postMessage({ type: "error", code: e?.code, message: String(e?.message ?? e) });
     }`,
+
+  "shared.js": `
+    // A module SharedWorker: every tab of the origin talks to this one client.
+    const base = new URL(location.href).searchParams.get("base");
+    onconnect = async ({ ports: [port] }) => {
+      try {
+        const { AuthClient } = await import("/pkg/index.js");
+        const client = new AuthClient({ baseUrl: base + "/portos" });
+        client.onChange((e) => port.postMessage({ type: e.type, token: e.session?.accessToken ?? null }));
+        await client.login(${JSON.stringify(PORTOS_USER)});
+      } catch (e) {
+        port.postMessage({ type: "error", code: e?.code, message: String(e?.message ?? e) });
+      }
+    };`,
+
+  // A service worker may not use top-level await, which the package's entry does.
+  "sw.js": `import { AuthClient } from "/pkg/index.js";\nself.client = AuthClient;`,
 
   // A meta CSP, because the emulator sets no CSP header of its own.
   "csp.html": `<!doctype html>
@@ -191,6 +209,45 @@ async function assertRefreshedQuietly(t, run, base) {
     assert.doesNotMatch(run.stdout + run.stderr, /sessionStorage/i, "plain Node has no sessionStorage: memory, without a warning");
   });
 }
+
+test("a module SharedWorker: signed in, refreshed in the background", async () => {
+  const base = await shortLivedTenant(env.emulator.url, "shared-worker");
+  const page = await env.browser.newPage();
+  let messages;
+  try {
+    await page.goto(`${env.emulator.url}/blank.html`);
+    messages = await page.evaluate((base) => new Promise((resolve) => {
+      const seen = [];
+      const worker = new SharedWorker(`/shared.js?base=${encodeURIComponent(base)}`, { type: "module" });
+      worker.port.onmessage = ({ data }) => {
+        seen.push(data);
+        if (data.type === "refreshed" || data.type === "error") resolve(seen);
+      };
+      worker.onerror = (e) => { seen.push({ type: "workerError", message: e.message }); resolve(seen); };
+      setTimeout(() => resolve(seen), 9000);
+    }), base);
+  } finally {
+    await page.close();
+  }
+  const types = messages.map((m) => m.type);
+  assert.ok(!types.includes("error") && !types.includes("workerError"), `the shared worker failed: ${JSON.stringify(messages)}`);
+  const signedIn = messages.find((m) => m.type === "signedIn");
+  const refreshed = messages.find((m) => m.type === "refreshed");
+  assert.ok(signedIn?.token, `signed in: ${JSON.stringify(types)}`);
+  assert.ok(refreshed && refreshed.token !== signedIn.token, `refreshed by itself within 9 s: ${JSON.stringify(types)}`);
+});
+
+test("a service worker cannot load the package, as the README says (top-level await is not allowed there)", async () => {
+  const page = await env.browser.newPage();
+  try {
+    await page.goto(`${env.emulator.url}/blank.html`);
+    const outcome = await page.evaluate(() =>
+      navigator.serviceWorker.register("/sw.js", { type: "module" }).then(() => "registered", (e) => String(e)));
+    assert.match(outcome, /ServiceWorker cannot be started/, "if service workers can load it now, say so in the README");
+  } finally {
+    await page.close();
+  }
+});
 
 test("Node: background refresh, no storage warning, and the process ends promptly after dispose()", async (t) => {
   const base = await shortLivedTenant(env.emulator.url, "node-dispose");
