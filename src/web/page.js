@@ -1,6 +1,7 @@
 // What the client asks of the page beyond fetch and storage: the Web Lock
-// that duplicated tabs take turns under (tabs.rs), and a timer and listeners
-// set up outside Angular's zone (zone.rs).
+// that duplicated tabs take turns under (tabs.rs), the timer and wake
+// listeners set up outside Angular's zone (timer.rs), and change listeners
+// bound to the zone they subscribed from (events.rs).
 
 /**
  * Resolves once the exclusive lock `name` is held, to [release, waited]:
