@@ -125,6 +125,24 @@ async function refreshCount(base) {
   return counts["POST /portos/api/auth/refresh"] ?? 0;
 }
 
+/**
+ * What the module Worker (or SharedWorker) `script` started from `page` posts,
+ * until it refreshed or failed, or 9 s passed (a 4 s token is refreshed
+ * after 1.5-2 s).
+ */
+function workerMessages(page, script, base, shared) {
+  return page.evaluate(({ url, shared }) => new Promise((resolve) => {
+    const seen = [];
+    const worker = new (shared ? SharedWorker : Worker)(url, { type: "module" });
+    (shared ? worker.port : worker).onmessage = ({ data }) => {
+      seen.push(data);
+      if (data.type === "refreshed" || data.type === "error") resolve(seen);
+    };
+    worker.onerror = (e) => { seen.push({ type: "workerError", message: e.message }); resolve(seen); };
+    setTimeout(() => resolve(seen), 9000);
+  }), { url: `${script}?base=${encodeURIComponent(base)}`, shared });
+}
+
 test("a module Worker: background refresh, and the session in memory without a warning", async (t) => {
   const base = await shortLivedTenant(env.emulator.url, "worker");
   const page = await env.browser.newPage();
@@ -134,16 +152,7 @@ test("a module Worker: background refresh, and the session in memory without a w
   let messages;
   try {
     await page.goto(`${env.emulator.url}/blank.html`);
-    messages = await page.evaluate((base) => new Promise((resolve) => {
-      const seen = [];
-      const worker = new Worker(`/worker.js?base=${encodeURIComponent(base)}`, { type: "module" });
-      worker.onmessage = ({ data }) => {
-        seen.push(data);
-        if (data.type === "refreshed" || data.type === "error") resolve(seen);
-      };
-      worker.onerror = (e) => { seen.push({ type: "workerError", message: e.message }); resolve(seen); };
-      setTimeout(() => resolve(seen), 9000); // a 4 s token is refreshed after 1.5-2 s
-    }), base);
+    messages = await workerMessages(page, "/worker.js", base, false);
   } finally {
     await page.close();
   }
@@ -216,16 +225,7 @@ test("a module SharedWorker: signed in, refreshed in the background", async () =
   let messages;
   try {
     await page.goto(`${env.emulator.url}/blank.html`);
-    messages = await page.evaluate((base) => new Promise((resolve) => {
-      const seen = [];
-      const worker = new SharedWorker(`/shared.js?base=${encodeURIComponent(base)}`, { type: "module" });
-      worker.port.onmessage = ({ data }) => {
-        seen.push(data);
-        if (data.type === "refreshed" || data.type === "error") resolve(seen);
-      };
-      worker.onerror = (e) => { seen.push({ type: "workerError", message: e.message }); resolve(seen); };
-      setTimeout(() => resolve(seen), 9000);
-    }), base);
+    messages = await workerMessages(page, "/shared.js", base, true);
   } finally {
     await page.close();
   }
