@@ -8,8 +8,9 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_PORT ?= 8787
 
 .PHONY: setup pkg emulator demo test test-core test-browser test-e2e test-env test-types clean
+# The release build's tools live in tools/, with their own npm packages.
 # Binaryen from npm: Debian's (108) misnumbers the externref table export.
-WASM_OPT_TOOL := tests/node_modules/.bin/wasm-opt
+WASM_OPT_TOOL := tools/node_modules/.bin/wasm-opt
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 WASM_OPT := $(WASM_OPT_TOOL) -Oz --converge --strip-debug --strip-producers --strip-target-features $(WASM_FEATURES)
@@ -34,7 +35,7 @@ pkg: setup
 	$(WASM_OPT) pkg/pos_auth_bg.wasm -o pkg/pos_auth_bg.wasm
 	# Shorter names for what the wasm and its glue share; -Oz once more finds
 	# another 0.2 KB after the renaming.
-	node tests/build/minify-names.mjs pkg/pos_auth_bg.wasm pkg/pos_auth.js -- $(WASM_OPT_TOOL) $(WASM_FEATURES) -Oz
+	node tools/minify-names.mjs pkg/pos_auth_bg.wasm pkg/pos_auth.js -- $(WASM_OPT_TOOL) $(WASM_FEATURES) -Oz
 	# zopfli writes the gzip format 5 % smaller than gzip -9; base64 text of
 	# compressed bytes cannot be compressed again, so that is what users fetch.
 	printf 'export default "%s";\n' "$$(zopfli --i15 -c pkg/pos_auth_bg.wasm | base64 -w0)" > pkg/pos_auth_wasm.js
@@ -79,13 +80,13 @@ bench: pkg
 	cargo build --release -p pos-emulator
 	cd tests && POS_EMULATOR_BIN=$(CURDIR)/target/release/pos-emulator node bench/bench.mjs
 
-# Size budget: fails when the shipped package is > 5 % over tests/bench/size-budget.json.
+# Size budget: fails when the shipped package is > 5 % over tools/size-budget.json.
 test-size: pkg
-	cd tests && node bench/size.mjs --check
+	node tools/size.mjs --check
 
 # Accept the current size as the new budget (commit the file with the change).
 size-record: pkg
-	cd tests && node bench/size.mjs --record
+	node tools/size.mjs --record
 
 clean:
-	rm -rf pkg target tests/node_modules
+	rm -rf pkg target tests/node_modules tools/node_modules

@@ -29,7 +29,8 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { CHROMIUM, CHROMIUM_FLAGS, MEMORY_FLAGS, launchBrowser } from "../e2e/harness.mjs";
-import { benchDir, bundleOidcModule, measureOurs, measurePeers, pkgDir, repo } from "./size.mjs";
+import { measureOurs, pkgDir, repo } from "../../tools/size.mjs";
+import { benchDir, bundleOidcModule, measurePeers } from "./peers.mjs";
 import { renderSizeSvg } from "./svg.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";

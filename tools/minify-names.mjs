@@ -8,7 +8,7 @@
 // names "a", "b", …) and prints the mapping; this script applies the same
 // mapping to the glue and checks that nothing was left behind.
 //
-//   node tests/build/minify-names.mjs pkg/pos_auth_bg.wasm pkg/pos_auth.js -- <wasm-opt and its feature flags>
+//   node tools/minify-names.mjs pkg/pos_auth_bg.wasm pkg/pos_auth.js -- <wasm-opt and its feature flags>
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 

@@ -1,32 +1,23 @@
 // Size of what a consumer ships: esbuild bundle + minify, then `gzip -9`.
 //
-//   node bench/size.mjs            print our size (no peers, no browser)
-//   node bench/size.mjs --check    fail if ours grew > 5 % over size-budget.json
-//   node bench/size.mjs --record   write our current size into size-budget.json
+//   node tools/size.mjs            print our size
+//   node tools/size.mjs --check    fail if ours grew > 5 % over size-budget.json
+//   node tools/size.mjs --record   write our current size into size-budget.json
 //
-// bench.mjs imports `measureOurs` and `measurePeers` from here, so the budget
-// and the benchmark measure exactly the same way.
+// tests/bench/ imports `measureOurs`, `bundle` and `gzip9` from here for its
+// comparison with other libraries, so the budget and the benchmark measure
+// exactly the same way.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import * as esbuild from "esbuild";
 
-export const benchDir = path.dirname(fileURLToPath(import.meta.url));
-export const testsDir = path.resolve(benchDir, "..");
-export const repo = path.resolve(testsDir, "..");
+export const toolsDir = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(toolsDir, "..");
 export const pkgDir = process.env.POS_PKG_DIR || path.join(repo, "pkg");
-const budgetFile = path.join(benchDir, "size-budget.json");
+const budgetFile = path.join(toolsDir, "size-budget.json");
 export const BUDGET_TOLERANCE = 0.05;
-
-// The peers, each bundled from an entry that imports its main class. Versions
-// are pinned in tests/package-lock.json; the table reports what is installed.
-export const PEERS = [
-  { name: "oidc-client-ts", entry: 'import { UserManager } from "oidc-client-ts";\nconsole.log(UserManager);\n' },
-  { name: "@auth0/auth0-spa-js", entry: 'import { Auth0Client } from "@auth0/auth0-spa-js";\nconsole.log(Auth0Client);\n' },
-  { name: "@supabase/auth-js", entry: 'import { GoTrueClient } from "@supabase/auth-js";\nconsole.log(GoTrueClient);\n' },
-  { name: "keycloak-js", entry: 'import Keycloak from "keycloak-js";\nconsole.log(Keycloak);\n' },
-];
 
 // The same esbuild settings for everyone: one ES module for current browsers.
 const BUILD = {
@@ -38,7 +29,7 @@ const BUILD = {
   write: false,
   legalComments: "none",
   logLevel: "silent",
-  absWorkingDir: testsDir,
+  absWorkingDir: toolsDir,
 };
 
 /** `gzip -9` (no name, no timestamp: the same bytes every run) → compressed size. */
@@ -46,13 +37,10 @@ export function gzip9(bytes) {
   return execFileSync("gzip", ["-9", "-n", "-c"], { input: bytes, maxBuffer: 64 << 20 }).length;
 }
 
-async function bundle(options) {
+/** `options` over the shared settings (a caller's entry, resolveDir, absWorkingDir) → the bundle. */
+export async function bundle(options) {
   const result = await esbuild.build({ ...BUILD, ...options });
   return Buffer.from(result.outputFiles[0].contents);
-}
-
-function version(name) {
-  return JSON.parse(readFileSync(path.join(testsDir, "node_modules", name, "package.json"), "utf8")).version;
 }
 
 /**
@@ -94,29 +82,6 @@ export async function measureOurs({ outDir } = {}) {
   };
 }
 
-/** Each peer's main class, bundled and measured the same way as ours. */
-export async function measurePeers({ outDir } = {}) {
-  const rows = [];
-  for (const peer of PEERS) {
-    const code = await bundle({
-      stdin: { contents: peer.entry, resolveDir: testsDir, sourcefile: "entry.js", loader: "js" },
-    });
-    if (outDir) {
-      mkdirSync(outDir, { recursive: true });
-      writeFileSync(path.join(outDir, `${peer.name.replace(/[@/]/g, (c) => (c === "/" ? "__" : ""))}.min.js`), code);
-    }
-    rows.push({ name: peer.name, version: version(peer.name), minified: code.length, gzip: gzip9(code) });
-  }
-  return rows;
-}
-
-/** An ES module exporting oidc-client-ts's UserManager, for the start-up page. */
-export async function bundleOidcModule() {
-  return bundle({
-    stdin: { contents: 'export { UserManager } from "oidc-client-ts";\n', resolveDir: testsDir, sourcefile: "oidc.js", loader: "js" },
-  });
-}
-
 export function readBudget() {
   return JSON.parse(readFileSync(budgetFile, "utf8"));
 }
@@ -148,7 +113,7 @@ async function main(argv) {
   const summary = `size: now ${ours.gzip} B, recorded ${budget.gzip} B (${change >= 0 ? "+" : ""}${change} %), limit ${limit} B (+${BUDGET_TOLERANCE * 100} %)`;
   if (ours.gzip > limit) {
     console.error(`FAIL ${summary}`);
-    console.error("The package grew more than 5 % over tests/bench/size-budget.json.");
+    console.error("The package grew more than 5 % over tools/size-budget.json.");
     console.error("If the growth is intended, record the new size and commit it: make size-record");
     return 1;
   }
