@@ -2,6 +2,22 @@
 #   make demo   build the package and serve the demo on the emulator
 #   make test   every test layer (core, emulator, browser, e2e, types)
 # Both install whatever is missing first (see .ci/setup).
+#
+# Unstable compiler options, on purpose: `make pkg` builds the shipped wasm
+# with options that stable Rust refuses, and RUSTC_BOOTSTRAP=1 (PKG_ENV below)
+# makes the machine's one stable toolchain accept them:
+#   -Zbuild-std + optimize_for_size   std built from rust-src with the package,
+#                                     taking its smaller code paths
+#   -Cpanic=immediate-abort           a panic aborts at once: no panic messages
+#                                     and none of their formatting code
+#   -Zfmt-debug=none                  `{:?}` formats nothing (Debug output only
+#                                     reached serde's error texts, which the
+#                                     module never shows)
+# Why: size. Together -13.3 KB gzip (README, "Where the size goes"). The cost:
+# a new toolchain may change or drop them, and `make pkg` then fails to build
+# (make test-size guards what they win). Only the package uses them:
+# `cargo test` and the browser tests (wasm-bindgen-test) build with stable
+# options; the e2e and env tests run the package as shipped.
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -18,13 +34,8 @@ WASM_OPT := $(WASM_OPT_TOOL) -Oz --converge --strip-debug --strip-producers --st
 setup:
 	@bash .ci/setup
 
-# The shipped wasm is built with its own std (rust-src): panics abort at once,
-# without messages or formatting (-Cpanic=immediate-abort), and core and std
-# take their smaller code paths (optimize_for_size), and `{:?}` formats
-# nothing (-Zfmt-debug=none: Debug output reaches only serde's error texts,
-# which the module never shows). -13.3 KB gzip in all (README, "Where the
-# size goes"). All are unstable options; RUSTC_BOOTSTRAP=1 lets the
-# machine's stable toolchain accept them. The browser tests build as usual.
+# The unstable options of the header (-Zunstable-options lets -C take
+# immediate-abort).
 PKG_ENV := RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none"
 PKG_CARGO := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 
