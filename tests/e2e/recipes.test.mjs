@@ -14,56 +14,23 @@ import createClient from "openapi-fetch";
 import { HubConnectionBuilder, LogLevel } from "@microsoft/signalr";
 import { createServer } from "vite";
 import { AuthClient } from "../../pkg/index.js";
-import { installPackedPackage, repo, startEmulator, launchBrowser } from "./harness.mjs";
+import { installPackedPackage, repo, launchBrowser } from "./harness.mjs";
+import { newTenant, useEmulator } from "../support/emulator.mjs";
 
 const PORTOS_USER = { userName: "999", password: "1234", deviceName: "P01" };
-let emulator;
-
-before(async () => {
-  emulator = await startEmulator();
-});
-
-after(() => emulator?.stop());
+const emulator = useEmulator({ before, after });
 
 /** A fresh emulator tenant, optionally with its own config (e.g. short tokens). */
-async function tenant(name, config) {
-  const base = `${emulator.url}/t/recipes-${name}-${Date.now()}`;
-  if (config) {
-    const res = await fetch(`${base}/__emulator/config`, { method: "POST", body: JSON.stringify(config) });
-    assert.equal(res.status, 200, await res.text());
-  }
-  return base;
-}
-
-async function control(base, what, method = "GET", body) {
-  const res = await fetch(`${base}/__emulator/${what}`, { method, body: body && JSON.stringify(body) });
-  assert.equal(res.status, 200, `${method} ${what}: ${await res.clone().text()}`);
-  return res.json();
-}
-
-/** Forgets earlier requests and counts, so what follows is all the tenant saw. */
-async function clearLog(base) {
-  await control(base, "requests", "DELETE");
-  await control(base, "counts", "DELETE");
-}
-
-/** The logged back-end requests with this method and tenant-relative path. */
-async function logged(base, method, route) {
-  return (await control(base, "requests")).filter((r) => r.method === method && r.path === route);
-}
-
-async function refreshCount(base) {
-  return (await control(base, "counts"))["POST /portos/api/auth/refresh"] ?? 0;
-}
+const tenant = (name, config) => newTenant(emulator.url, `recipes-${name}`, config);
 
 /** Whether the PORTOS back end accepts this token right now (GET /api/auth is 200 only with a live one). */
 async function accepted(base, token) {
-  const res = await fetch(`${base}/portos/api/auth`, { headers: { Authorization: `Bearer ${token}` } });
+  const res = await fetch(`${base.portos}/api/auth`, { headers: { Authorization: `Bearer ${token}` } });
   return res.status === 200;
 }
 
 async function signedInClient(t, base, options = {}) {
-  const client = new AuthClient({ baseUrl: `${base}/portos`, ...options });
+  const client = new AuthClient({ baseUrl: base.portos, ...options });
   t.after(() => client.dispose());
   await client.login(PORTOS_USER);
   return client;
@@ -85,50 +52,50 @@ test("axios through its fetch adapter: client.fetch as axios' fetch", async (t) 
   const base = await tenant("axios-fetch");
   const client = await signedInClient(t, base);
   // The recipe: client.fetch handed over detached, as a value.
-  const api = axios.create({ baseURL: `${base}/portos`, adapter: "fetch", env: { fetch: client.fetch } });
+  const api = axios.create({ baseURL: base.portos, adapter: "fetch", env: { fetch: client.fetch } });
 
   await t.test("a request under baseUrl carries the current token", async () => {
-    await clearLog(base);
+    await base.clearLog();
     const { status, data } = await api.get("/api/auth");
     assert.equal(status, 200);
     assert.equal(data.userName, "999", "the back end accepted the token and answered with the profile");
-    const [sent] = await logged(base, "GET", "/portos/api/auth");
+    const [sent] = await base.requests("GET", "/portos/api/auth");
     assert.equal(sent.headers.authorization, `Bearer ${client.session().accessToken}`);
   });
 
   await t.test("a request outside baseUrl carries no token", async () => {
-    await clearLog(base);
+    await base.clearLog();
     // Same server, other path: the token must stay with the back end it belongs to.
-    const { status } = await api.get(`${base}/cashdesk/elsewhere`, { validateStatus: () => true });
+    const { status } = await api.get(`${base.root}/cashdesk/elsewhere`, { validateStatus: () => true });
     assert.equal(status, 404);
-    const [sent] = await logged(base, "GET", "/cashdesk/elsewhere");
+    const [sent] = await base.requests("GET", "/cashdesk/elsewhere");
     assert.ok(sent, "the request reached the server");
     assert.equal(sent.headers.authorization, undefined);
   });
 
   await t.test("a 401 refreshes once and sends the request again with the new token", async () => {
-    await clearLog(base);
+    await base.clearLog();
     const old = client.session().accessToken;
     // The back end turns the token down once, as after a server-side revocation.
-    await control(base, "fault", "POST", { method: "GET", path: "/portos/api/auth", status: 401, body: { title: "Unauthorized", status: 401 } });
+    await base.fault({ method: "GET", path: "/portos/api/auth", status: 401, body: { title: "Unauthorized", status: 401 } });
     const { status, data } = await api.get("/api/auth");
     assert.equal(status, 200, "axios sees only the retried request's answer");
     assert.equal(data.userName, "999");
     const fresh = client.session().accessToken;
     assert.notEqual(fresh, old);
-    const sent = await logged(base, "GET", "/portos/api/auth");
+    const sent = await base.requests("GET", "/portos/api/auth");
     assert.deepEqual(sent.map((r) => r.headers.authorization), [`Bearer ${old}`, `Bearer ${fresh}`]);
-    assert.equal(await refreshCount(base), 1);
+    assert.equal(await base.refreshes(), 1);
   });
 
   await t.test("a JSON body is sent again on the retry", async () => {
-    await clearLog(base);
+    await base.clearLog();
     const old = client.session().accessToken;
     // axios' fetch adapter wraps the body in a Request; the retry needs a copy of it.
-    await control(base, "fault", "POST", { method: "POST", path: "/portos/api/orders", status: 401, body: { title: "Unauthorized", status: 401 } });
+    await base.fault({ method: "POST", path: "/portos/api/orders", status: 401, body: { title: "Unauthorized", status: 401 } });
     const { status } = await api.post("/api/orders", { items: [{ plu: 42, quantity: 2 }] }, { validateStatus: () => true });
     assert.equal(status, 404, "the retry reached the emulator, which has no such endpoint");
-    const sent = await logged(base, "POST", "/portos/api/orders");
+    const sent = await base.requests("POST", "/portos/api/orders");
     assert.deepEqual(sent.map((r) => r.headers.authorization), [`Bearer ${old}`, `Bearer ${client.session().accessToken}`]);
     assert.deepEqual(sent.map((r) => r.body), Array(2).fill('{"items":[{"plu":42,"quantity":2}]}'));
   });
@@ -138,7 +105,7 @@ test("axios interceptor with accessToken(): no refresh for a fresh token, one fo
   const base = await tenant("axios-interceptor", { tokenLifetime: 4 });
   const client = await signedInClient(t, base, { autoRefresh: false });
   // The recipe, with axios' default adapter.
-  const api = axios.create({ baseURL: `${base}/portos` });
+  const api = axios.create({ baseURL: base.portos });
   api.interceptors.request.use(async (config) => {
     config.headers.Authorization = `Bearer ${await client.accessToken()}`;
     return config;
@@ -146,21 +113,21 @@ test("axios interceptor with accessToken(): no refresh for a fresh token, one fo
 
   // A fresh token is sent as it is.
   const old = client.session().accessToken;
-  await clearLog(base);
+  await base.clearLog();
   assert.equal((await api.get("/api/auth")).status, 200);
-  assert.deepEqual((await logged(base, "GET", "/portos/api/auth")).map((r) => r.headers.authorization), [`Bearer ${old}`]);
-  assert.equal(await refreshCount(base), 0, "no refresh while the token is outside the margin");
+  assert.deepEqual((await base.requests("GET", "/portos/api/auth")).map((r) => r.headers.authorization), [`Bearer ${old}`]);
+  assert.equal(await base.refreshes(), 0, "no refresh while the token is outside the margin");
 
   await intoMargin(client);
-  await clearLog(base);
+  await base.clearLog();
   const responses = await Promise.all(Array.from({ length: 20 }, () => api.get("/api/auth")));
   assert.ok(responses[0].request instanceof http.ClientRequest, "axios used its http adapter, not fetch");
   assert.deepEqual(responses.map((r) => r.status), Array(20).fill(200));
 
-  assert.equal(await refreshCount(base), 1, "the 20 interceptors shared one refresh");
+  assert.equal(await base.refreshes(), 1, "the 20 interceptors shared one refresh");
   const fresh = client.session().accessToken;
   assert.notEqual(fresh, old);
-  const sent = await logged(base, "GET", "/portos/api/auth");
+  const sent = await base.requests("GET", "/portos/api/auth");
   assert.deepEqual(sent.map((r) => r.headers.authorization), Array(20).fill(`Bearer ${fresh}`));
 });
 
@@ -168,15 +135,15 @@ test("openapi-fetch: client.fetch as its fetch, called with a Request", async (t
   const base = await tenant("openapi-fetch");
   const client = await signedInClient(t, base);
   // The recipe (typed in recipes.types.ts).
-  const api = createClient({ baseUrl: `${base}/portos`, fetch: client.fetch });
+  const api = createClient({ baseUrl: base.portos, fetch: client.fetch });
 
-  await clearLog(base);
+  await base.clearLog();
   const { data, error, response } = await api.GET("/api/auth");
   assert.equal(response.status, 200);
   assert.equal(error, undefined);
   assert.equal(data.userName, "999");
   assert.deepEqual(data.rights, ["admin"]);
-  const [sent] = await logged(base, "GET", "/portos/api/auth");
+  const [sent] = await base.requests("GET", "/portos/api/auth");
   assert.equal(sent.headers.authorization, `Bearer ${client.session().accessToken}`);
 });
 
@@ -184,31 +151,31 @@ test("SignalR: accessTokenFactory from accessToken() authorizes the negotiate re
   const base = await tenant("signalr", { tokenLifetime: 4 });
   const client = await signedInClient(t, base, { autoRefresh: false });
   // The recipe. The emulator has no hub: start() fails once negotiate is answered 404.
-  const hubUrl = `${base}/portos/hubs/notifications`;
+  const hubUrl = `${base.portos}/hubs/notifications`;
   const connection = new HubConnectionBuilder()
     .withUrl(hubUrl, { accessTokenFactory: () => client.accessToken() })
     .configureLogging(LogLevel.None)
     .build();
-  const negotiate = () => logged(base, "POST", "/portos/hubs/notifications/negotiate");
+  const negotiate = () => base.requests("POST", "/portos/hubs/notifications/negotiate");
 
   await t.test("with a fresh token: that token, no refresh", async () => {
-    await clearLog(base);
+    await base.clearLog();
     const token = client.session().accessToken;
     await assert.rejects(connection.start(), /negotiat/i);
     const sent = await negotiate();
     assert.deepEqual(sent.map((r) => r.headers.authorization), [`Bearer ${token}`]);
-    assert.equal(await refreshCount(base), 0);
+    assert.equal(await base.refreshes(), 0);
     assert.ok(await accepted(base, token), "the token sent is one the back end accepts");
   });
 
   await t.test("inside the margin: the factory refreshes first and negotiate carries the new token", async () => {
     const old = client.session().accessToken;
     await intoMargin(client);
-    await clearLog(base);
+    await base.clearLog();
     await assert.rejects(connection.start(), /negotiat/i);
     const fresh = client.session().accessToken;
     assert.notEqual(fresh, old);
-    const sent = await control(base, "requests");
+    const sent = await base.requests();
     assert.deepEqual(sent.map((r) => `${r.method} ${r.path}`), ["POST /portos/api/auth/refresh", "POST /portos/hubs/notifications/negotiate"],
       "one refresh, before negotiate");
     assert.equal(sent[1].headers.authorization, `Bearer ${fresh}`);
@@ -257,7 +224,7 @@ test("Vite HMR: an edit of the module that creates the client leaves one live cl
    * generation 2 and reports what the page then holds.
    */
   async function loadAndEdit(base, recipe) {
-    const baseUrl = `${base}/portos`;
+    const baseUrl = base.portos;
     writeFileSync(path.join(app, "auth.js"), authModule(baseUrl, 1, recipe));
     const page = await browser.newPage();
     try {
@@ -306,7 +273,7 @@ test("Vite HMR: an edit of the module that creates the client leaves one live cl
     const after = await page.evaluate((mark) => window.events.slice(mark), mark);
     assert.ok(after.includes("2:refreshed"), `the new client refreshed: ${JSON.stringify(after)}`);
     assert.deepEqual(after.filter((e) => e.startsWith("1:")), [], "the old client's listener stays silent");
-    const refreshes = await refreshCount(base);
+    const refreshes = await base.refreshes();
     const rotations = Math.floor((Date.now() - signedInAt) / 1500);
     assert.ok(refreshes >= 1 && refreshes <= rotations, `one refresh per rotation: ${refreshes} in ${rotations}`);
   });
