@@ -19,8 +19,9 @@ import init, * as glue from "./pos_auth.js";
 import wasmGzipBase64 from "./pos_auth_wasm.js";
 // `AuthError` lives in a small JS snippet bundled by wasm-bindgen, so that the
 // errors the wasm throws and this export are the same class (`instanceof` works).
-// `make pkg` replaces the placeholder below with the snippet's path.
-import { AuthError } from "__AUTH_ERROR_MODULE__";
+// The snippet's folder is named with a hash; `make pkg` writes
+// snippets/auth_error.js, which re-exports it under a name that does not change.
+import { AuthError } from "./snippets/auth_error.js";
 
 // `let`: replaced below by stand-ins if the wasm cannot load.
 export let { configure, login, profile, refresh, logout, session, authFetch, accessToken, onChange } = glue;
