@@ -31,8 +31,26 @@
  */
 export type Backend = "portos" | "cashdesk" | "metadefender";
 
-/** Where a client keeps its session. */
+/** Where a client keeps its session, by name: `sessionStorage` or this page only. */
 export type StorageKind = "session" | "memory";
+
+/**
+ * A storage of the caller's for the session: any object with `getItem`,
+ * `setItem` and `removeItem` that work like the Web Storage ones, such as
+ * `localStorage` (a dedicated terminal that keeps its cashier signed in
+ * across tab closes) or a wrapper of the caller's. The three methods are read
+ * once, when the client is created, and called on the object.
+ *
+ * A `getItem` that throws or answers anything but a string reads as no
+ * session; a `setItem` that throws (a full quota) makes the client keep the
+ * session in this page only from then on, with one console warning; a
+ * `removeItem` that throws is ignored.
+ */
+export interface StorageLike {
+  getItem(key: string): string | null | undefined;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
 
 /**
  * Options of {@link AuthClient} and {@link configure}.
@@ -47,6 +65,8 @@ export interface AuthOptions<B extends Backend = Backend> {
    *
    * Must be `https:`, or `http:` on `localhost`, `127.0.0.0/8` or `[::1]`;
    * any other `http:` URL needs {@link AuthOptions.allowInsecureHttp}.
+   * A relative one starting with `/`, `./` or `../` (`"/portos"`) is resolved
+   * against `location` (page or Worker) when the client is created.
    * Requests under this URL (same origin and path prefix) are the only ones
    * {@link AuthClient.fetch} adds the token to.
    */
@@ -58,13 +78,16 @@ export interface AuthOptions<B extends Backend = Backend> {
   backend?: B | undefined;
   /**
    * Where the session lives: `"session"` keeps it in `sessionStorage` (it
-   * survives a reload of the tab), `"memory"` in this page only. Falls back
-   * to memory, with one console warning, when `sessionStorage` is unavailable.
+   * survives a reload of the tab), `"memory"` in this page only, and a
+   * {@link StorageLike} such as `localStorage` in that storage. Falls back
+   * to memory, with one console warning, when `sessionStorage` is
+   * unavailable or the storage refuses to write.
    * @defaultValue `"session"`
    */
-  storage?: StorageKind | undefined;
+  storage?: StorageKind | StorageLike | undefined;
   /**
-   * The `sessionStorage` key. Two clients with different keys are independent.
+   * The key of the session in its storage. Two clients with different keys
+   * are independent.
    * @defaultValue `"pos-auth"`
    */
   storageKey?: string | undefined;

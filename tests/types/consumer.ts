@@ -33,6 +33,7 @@ import type {
   PortosCredentials,
   Session,
   StorageKind,
+  StorageLike,
   Unsubscribe,
   UserProfile,
   ValidationError,
@@ -45,6 +46,24 @@ function assertType<T extends true>(): T | void {}
 
 assertType<Equals<Backend, "portos" | "cashdesk" | "metadefender">>();
 assertType<Equals<StorageKind, "session" | "memory">>();
+assertType<Equals<AuthOptions["storage"], StorageKind | StorageLike | undefined>>();
+// Every option the runtime reads (src/core/options.rs, KNOWN), no more.
+assertType<
+  Equals<
+    keyof AuthOptions,
+    | "baseUrl"
+    | "backend"
+    | "storage"
+    | "storageKey"
+    | "autoRefresh"
+    | "refreshMargin"
+    | "timeout"
+    | "headers"
+    | "developerId"
+    | "serverTimeZone"
+    | "allowInsecureHttp"
+  >
+>();
 assertType<Equals<Session["expiresAt"], number | null>>();
 assertType<Equals<Session["refreshExpiresAt"], number | null>>();
 assertType<Equals<Session["accessToken"], string>>();
@@ -105,6 +124,39 @@ const cashdeskOptions: AuthOptions = {
   storage: "memory",
 };
 const metadefenderOptions: AuthOptions = { baseUrl: "http://10.0.0.5", backend: "metadefender", allowInsecureHttp: true };
+const relative: AuthOptions = { baseUrl: "/portos" };
+
+// --- storage: a name, the page's Web Storage, or a StorageLike of one's own ----------
+
+// A dedicated terminal keeps its cashier signed in across tab closes.
+const terminalOptions: AuthOptions = { ...fullOptions, storage: localStorage, storageKey: "till-1" };
+const tabOptions: AuthOptions = { baseUrl, storage: sessionStorage };
+
+/** A StorageLike backed by a Map, e.g. for tests or an encrypted wrapper. */
+class MapStorage implements StorageLike {
+  readonly #items = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.#items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.#items.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.#items.delete(key);
+  }
+}
+const mapOptions: AuthOptions = { baseUrl, storage: new MapStorage() };
+
+// Structurally, without `implements`: getItem may answer undefined (no
+// session), and setItem/removeItem may return whatever Map returns.
+const items = new Map<string, string>();
+const plainStorage = {
+  getItem: (key: string) => items.get(key),
+  setItem: (key: string, value: string) => items.set(key, value),
+  removeItem: (key: string) => items.delete(key),
+};
+const plainOptions: AuthOptions = { baseUrl, storage: plainStorage };
+const storages: StorageLike[] = [localStorage, sessionStorage, new MapStorage(), plainStorage];
 
 // --- rendering helpers using every result field -----------------------------
 
@@ -291,6 +343,10 @@ const third = new AuthClient(metadefenderOptions);
 await third.login(metadefender);
 third.free();
 new AuthClient(sparse).dispose();
+for (const options of [relative, terminalOptions, tabOptions, mapOptions, plainOptions]) new AuthClient(options).dispose();
+for (const storage of storages) new AuthClient({ baseUrl, storage }).dispose();
+new AuthClient({ baseUrl, backend: "cashdesk", storage: localStorage }).dispose();
+configure({ baseUrl, storage: new MapStorage() });
 
 // --- the default client ----------------------------------------------------------
 
@@ -368,8 +424,34 @@ new AuthClient({ backend: "portos" });
 new AuthClient({ baseUrl: new URL(baseUrl) });
 // @ts-expect-error misspelled option
 new AuthClient({ baseUrl, refreshMargn: 30 });
-// @ts-expect-error storage is "session" or "memory"
+// @ts-expect-error storage is "session", "memory" or a StorageLike
 new AuthClient({ baseUrl, storage: "local" });
+// @ts-expect-error storage is not a flag
+new AuthClient({ baseUrl, storage: true });
+// @ts-expect-error storage is not null (leave it out, or undefined)
+new AuthClient({ baseUrl, storage: null });
+// @ts-expect-error a Map is not a StorageLike (get/set, not getItem/setItem)
+new AuthClient({ baseUrl, storage: new Map<string, string>() });
+// @ts-expect-error a StorageLike needs removeItem too
+new AuthClient({ baseUrl, storage: { getItem: (key: string) => items.get(key), setItem: (key: string, value: string) => void items.set(key, value) } });
+// @ts-expect-error getItem answers a string (or null), not a number
+new AuthClient({ baseUrl, storage: { ...plainStorage, getItem: (key: string) => key.length } });
+// @ts-expect-error getItem is synchronous
+new AuthClient({ baseUrl, storage: { ...plainStorage, getItem: async (key: string) => items.get(key) } });
+// @ts-expect-error storageKey is a string
+new AuthClient({ baseUrl, storageKey: 1 });
+// @ts-expect-error refreshMargin is a number of seconds
+new AuthClient({ baseUrl, refreshMargin: "60" });
+// @ts-expect-error developerId is a string
+new AuthClient({ baseUrl, backend: "cashdesk", developerId: 42 });
+// @ts-expect-error serverTimeZone is an IANA name, a string
+new AuthClient({ baseUrl, backend: "cashdesk", serverTimeZone: 2 });
+// @ts-expect-error allowInsecureHttp is a boolean
+new AuthClient({ baseUrl, allowInsecureHttp: "yes" });
+// @ts-expect-error headers is an object of strings, not a list
+new AuthClient({ baseUrl, headers: [["Accept-Language", "sk"]] });
+// @ts-expect-error idleLock is not an option the runtime reads (yet): it refuses unknown names
+new AuthClient({ baseUrl, idleLock: 300 });
 // @ts-expect-error header values are strings
 new AuthClient({ baseUrl, headers: { "X-Till": 1 } });
 // @ts-expect-error PORTOS credentials need a user name
