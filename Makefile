@@ -51,10 +51,12 @@ pkg: setup
 	# compressed bytes cannot be compressed again, so that is what users fetch.
 	printf 'export default "%s";\n' "$$(zopfli --i15 -c pkg/pos_auth_bg.wasm | base64 -w0)" > pkg/pos_auth_wasm.js
 	cp pkg-template/* pkg/
-	# The entry imports AuthError from the one snippet, whose folder is named
-	# with a hash (pos-auth-<hash>/), through a re-export with a fixed name.
-	snippet=$$(cd pkg/snippets && echo */src/web/auth_error.js) && test -f "pkg/snippets/$$snippet" && \
-		printf 'export { AuthError } from "./%s";\n' "$$snippet" > pkg/snippets/auth_error.js
+	# The entry imports AuthError from the one snippet that declares it, whose
+	# folder is named with a hash (pos-auth-<hash>/), through a re-export with
+	# a fixed name.
+	snippet=$$(cd pkg/snippets && grep -rl --include='*.js' '^export class AuthError\b' .) && \
+		test "$$(wc -l <<< "$$snippet")" = 1 && \
+		printf 'export { AuthError } from "%s";\n' "$$snippet" > pkg/snippets/auth_error.js
 	rm -f pkg/.gitignore
 
 emulator: setup
