@@ -183,13 +183,7 @@ pub trait Named {
     fn set_names(&mut self, names: Vec<String>);
 }
 
-/// A string or a number, as a back end's own error code comes.
-#[derive(Clone, PartialEq, Debug, serde::Serialize)]
-#[serde(untagged)]
-pub enum Scalar {
-    Str(String),
-    Num(f64),
-}
+use super::error::Scalar;
 
 impl Shape for Scalar {
     fn from_number(n: f64) -> Option<Self> {

@@ -3,9 +3,10 @@
 //! jitter come in as arguments.
 
 use super::error::{AuthError, Code};
-use super::options::Backend;
+use super::backend::Backend;
 use super::schedule::{backoff_ms, Progress};
-use super::session::{Exchange, Grant, Record};
+use super::backend::Grant;
+use super::session::{Exchange, Record};
 
 /// The session after a refresh settled.
 #[derive(Debug, PartialEq)]
@@ -72,8 +73,9 @@ pub fn on_401(backend: Backend, sent_token: &str, current_token: Option<&str>, r
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::session::{UserProfile, Version};
-    use crate::core::options::Backend;
+    use crate::core::profile::UserProfile;
+    use crate::core::session::Version;
+    use crate::core::backend::Backend;
     use crate::core::schedule::{plan, Action};
 
     const T0: i64 = 1_700_000_000_000;

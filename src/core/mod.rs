@@ -4,11 +4,10 @@
 pub mod backend;
 pub mod error;
 pub mod field;
-#[cfg(test)]
-mod fuzz;
 pub mod jwt;
 pub mod machine;
 pub mod options;
+pub mod profile;
 pub mod schedule;
 pub mod session;
 pub mod time;

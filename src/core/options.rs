@@ -1,48 +1,10 @@
 //! `AuthOptions`: validation with messages that name the option, and defaults.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use super::backend::Backend;
 use super::error::AuthError;
 use super::field::{Field, Members};
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Backend {
-    Portos,
-    CashDesk,
-    MetaDefender,
-}
-
-impl Backend {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Backend::Portos => "portos",
-            Backend::CashDesk => "cashdesk",
-            Backend::MetaDefender => "metadefender",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Backend> {
-        [Backend::Portos, Backend::CashDesk, Backend::MetaDefender].into_iter().find(|b| b.as_str() == s)
-    }
-
-    pub fn can_refresh(self) -> bool {
-        self != Backend::CashDesk
-    }
-}
-
-/// As its name, a string (a derived enum would also read serde's
-/// `{"variant": …}` form, code for nothing).
-impl Serialize for Backend {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Backend {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Backend::parse(&String::deserialize(d)?).ok_or_else(|| serde::de::Error::custom("not a back end"))
-    }
-}
 
 /// The validated options of one client.
 #[derive(Clone, PartialEq, Debug)]
@@ -82,7 +44,7 @@ impl Config {
     }
 }
 
-/// CashDesk's zone when the option is absent (API.md).
+/// CashDesk's zone when the option is absent (docs/API.md).
 pub const DEFAULT_SERVER_TIME_ZONE: &str = "Europe/Kyiv";
 
 const KNOWN: [&str; 11] = [

@@ -122,8 +122,9 @@ pub fn backoff_ms(failures: u32, jitter: f64, retry_after_s: Option<u32>) -> i64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::session::{UserProfile, Version};
-    use crate::core::options::Backend;
+    use crate::core::profile::UserProfile;
+    use crate::core::session::Version;
+    use crate::core::backend::Backend;
 
     const T0: i64 = 1_700_000_000_000;
 

@@ -1,114 +1,13 @@
-//! The session: what a login or refresh grants, the record kept in storage,
-//! and the `Session` object JavaScript sees.
+//! The session: the record kept in storage, built from what a login or
+//! refresh grants, and the `Session` object JavaScript sees.
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::value::RawValue;
 
-use super::field::StringMap;
+use super::backend::{is_sendable_token, Backend, Grant, HttpRequest};
+use super::error::{AuthError, Code};
 use super::jwt;
-use super::options::Backend;
+use super::profile::UserProfile;
 use super::time;
-
-/// JSON kept as the text it arrived as: `user.raw` and a device's
-/// `preferences`, the back end's own data, with its key order and numbers.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct RawJson(Box<RawValue>);
-
-impl RawJson {
-    /// `None` unless `text` is one JSON object.
-    pub fn object(text: String) -> Option<RawJson> {
-        let raw = RawValue::from_string(text).ok()?;
-        raw.get().starts_with('{').then_some(RawJson(raw))
-    }
-
-    pub fn empty_object() -> RawJson {
-        RawJson::object("{}".to_owned()).unwrap_or_else(|| unreachable!())
-    }
-
-    pub fn text(&self) -> &str {
-        self.0.get()
-    }
-
-    fn is_object(&self) -> bool {
-        self.text().starts_with('{')
-    }
-}
-
-impl PartialEq for RawJson {
-    fn eq(&self, other: &Self) -> bool {
-        self.text() == other.text()
-    }
-}
-
-/// The `UserProfile` of API.md. `R` is how the back end's own data is held:
-/// as text here and in storage, as JavaScript values on the way out.
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserProfile<R = RawJson> {
-    pub id: Option<String>,
-    pub user_name: Option<String>,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub rights: Vec<String>,
-    pub role: Option<i64>,
-    pub device: Option<Device<R>>,
-    pub raw: R,
-}
-
-/// A PORTOS cash register.
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Device<R = RawJson> {
-    pub name: String,
-    pub env_name: Option<String>,
-    pub description: Option<String>,
-    pub settings: StringMap,
-    pub preferences: R,
-}
-
-impl UserProfile {
-    /// The profile with its back-end data in another form.
-    pub fn map_raw<R>(&self, mut convert: impl FnMut(&RawJson) -> R) -> UserProfile<R> {
-        UserProfile {
-            id: self.id.clone(),
-            user_name: self.user_name.clone(),
-            name: self.name.clone(),
-            email: self.email.clone(),
-            rights: self.rights.clone(),
-            role: self.role,
-            device: self.device.as_ref().map(|d| Device {
-                name: d.name.clone(),
-                env_name: d.env_name.clone(),
-                description: d.description.clone(),
-                settings: d.settings.clone(),
-                preferences: convert(&d.preferences),
-            }),
-            raw: convert(&self.raw),
-        }
-    }
-
-    /// The shape a stored profile must have beyond its types.
-    fn is_sound(&self) -> bool {
-        self.raw.is_object() && self.device.as_ref().is_none_or(|d| d.preferences.is_object())
-    }
-}
-
-/// What one successful login or refresh answer carries, before clock skew
-/// is applied. Server times are on the server's clock.
-#[derive(Clone, PartialEq)]
-pub struct Grant {
-    pub access_token: String,
-    pub refresh_token: Option<String>,
-    /// Expiry from a back-end field, when the token has no `exp` claim.
-    pub expires_field: Option<i64>,
-    pub refresh_expires_field: Option<i64>,
-    /// Expiry as the server's wall-clock time read as if UTC (CashDesk); the
-    /// web layer turns it into an instant in `serverTimeZone`.
-    pub expires_wall: Option<i64>,
-    /// The normalised profile; `None` for a refresh that sends no user.
-    pub user: Option<UserProfile>,
-}
 
 /// When a grant was requested and received on the local clock, and the
 /// server's `Date` header if it was readable.
@@ -165,7 +64,7 @@ impl<'de> Deserialize<'de> for Version {
     }
 }
 
-/// The `Session` object of API.md; `U` is the profile as JavaScript gets it.
+/// The `Session` object of docs/API.md; `U` is the profile as JavaScript gets it.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionView<'a, U> {
@@ -189,12 +88,6 @@ impl ::core::fmt::Debug for Record {
             .field("refresh_token", &self.refresh_token.as_ref().map(|_| "<redacted>"))
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
-    }
-}
-
-impl ::core::fmt::Debug for Grant {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct("Grant").field("access_token", &"<redacted>").finish_non_exhaustive()
     }
 }
 
@@ -249,7 +142,27 @@ impl Record {
         self.backend.can_refresh() && self.refresh_token.is_some()
     }
 
-    /// The `Session` object of API.md, with the profile as `user`.
+    /// The refresh request, or `refresh_unsupported` for a session that
+    /// cannot refresh.
+    pub fn refresh_request(&self) -> Result<HttpRequest, AuthError> {
+        let refresh_token = self.refresh_token.as_deref();
+        refresh_token
+            .and_then(|token| self.backend.refresh_request(&self.base_url, &self.access_token, token))
+            .ok_or_else(|| AuthError::of(Code::RefreshUnsupported))
+    }
+
+    /// The profile request, or `None` where the back end has no such call
+    /// and the stored user is the answer.
+    pub fn profile_request(&self) -> Option<HttpRequest> {
+        self.backend.profile_request(&self.base_url, &self.access_token)
+    }
+
+    /// The server-side logout, where the back end documents one.
+    pub fn logout_request(&self) -> Option<HttpRequest> {
+        self.backend.logout_request(&self.base_url, &self.access_token)
+    }
+
+    /// The `Session` object of docs/API.md, with the profile as `user`.
     pub fn session_view<U>(&self, user: U) -> SessionView<'_, U> {
         SessionView {
             backend: self.backend,
@@ -281,22 +194,16 @@ impl Record {
     /// What the types cannot say: ids and tokens that a request can carry.
     fn is_sound(&self) -> bool {
         !self.id.is_empty()
-            && super::backend::is_sendable_token(&self.access_token)
+            && is_sendable_token(&self.access_token)
             && self.refresh_token.as_deref().is_none_or(|t| !t.is_empty())
             && self.user.is_sound()
-    }
-}
-
-impl UserProfile {
-    /// The profile of a session whose answer had no user.
-    pub fn empty() -> UserProfile {
-        UserProfile { id: None, user_name: None, name: None, email: None, rights: Vec::new(), role: None, device: None, raw: RawJson::empty_object() }
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::core::profile::RawJson;
 
     /// A JWT with the given payload (unsigned: claims are only read).
     pub fn jwt(payload: &str) -> String {

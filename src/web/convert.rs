@@ -2,12 +2,13 @@
 //! objects, core errors as the JS `AuthError`, futures as promises.
 
 use crate::core::error::{AuthError, Code};
-use crate::core::session::{Record, UserProfile};
+use crate::core::profile::UserProfile;
+use crate::core::session::Record;
 use crate::web::guard::{self, raw_to_js, Preserved};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/src/web/auth_error.js")]
+#[wasm_bindgen(module = "/target/js/errors.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeAuthError)]
     fn make_auth_error(fields: JsValue) -> JsValue;
@@ -28,12 +29,12 @@ pub fn header_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
     pairs.into_iter().map(|(name, value)| JsValue::from(Array::of2(&name.into(), &value.into()))).collect()
 }
 
-/// The `UserProfile` object of API.md.
+/// The `UserProfile` object of docs/API.md.
 pub fn profile(user: &UserProfile) -> UserProfile<Preserved> {
     user.map_raw(raw_to_js)
 }
 
-/// The `Session` object of API.md.
+/// The `Session` object of docs/API.md.
 pub fn session(record: &Record) -> JsValue {
     guard::to_js(&record.session_view(profile(&record.user)))
 }

@@ -91,7 +91,7 @@ pub fn default_session_fn() -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = authFetch)]
 pub fn default_auth_fetch(input: JsValue, init: JsValue) -> Promise {
     match current() {
-        Ok(c) => crate::web::fetch::auth_fetch(&c, &input, &init),
+        Ok(c) => client::auth_fetch(&c, &input, &init),
         Err(e) => rejecting(e),
     }
 }

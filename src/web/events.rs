@@ -16,10 +16,10 @@ extern "C" {
     fn queue_microtask(callback: &JsValue);
 }
 
-#[wasm_bindgen(module = "/src/web/page.js")]
+#[wasm_bindgen(module = "/target/js/page.js")]
 extern "C" {
     /// `listener`, bound to run in the zone.js zone current now (Angular's:
-    /// see `page.js`); itself without zone.js.
+    /// see `js/zone.js`); itself without zone.js.
     #[wasm_bindgen(js_name = boundToCurrentZone)]
     fn bound_to_current_zone(listener: Function) -> Function;
 }
@@ -54,7 +54,7 @@ pub fn dispatch(listeners: &[Function], kind: &str, session: &JsValue, error: Op
     }
 }
 
-/// An `AuthEvent` of API.md.
+/// An `AuthEvent` of docs/API.md.
 #[derive(Serialize)]
 struct Event<'a> {
     #[serde(rename = "type")]

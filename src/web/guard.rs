@@ -9,7 +9,7 @@
 //! refuses, its builder hits `unreachable!` when a page's `Request` or `URL`
 //! throws a non-`Error`, and its `send` panics on a page `fetch` that
 //! misbehaves. So:
-//! - caller objects are copied into plain data by `guard.js`'s `snapshot`
+//! - caller objects are copied into plain data by `js/snapshot.js`
 //!   before serde sees them ([`read_object`]);
 //! - server bodies are parsed by `JSON.parse` inside a `try` and read from
 //!   that plain value ([`Parsed`]);
@@ -17,8 +17,8 @@
 //!   gloo-storage ([`Lent`]);
 //! - requests are built by gloo-net only from values the core checked
 //!   (header values are visible ASCII or Latin-1 without CR/LF), inside
-//!   `guard.js`'s `attempt`, which catches what a page's replaced `Request`,
-//!   `Headers` or `URL` throw, and are sent by `guard.js`, never by
+//!   `js/http.js`'s `attempt`, which catches what a page's replaced `Request`,
+//!   `Headers` or `URL` throw, and are sent by `js/http.js`, never by
 //!   gloo-net's `send` ([`build_request`]).
 //!
 //! The browser tests in `tests/browser/guards.rs` reproduce each trap.
@@ -34,9 +34,9 @@ use web_sys::{AbortController, RequestCache, RequestCredentials, RequestRedirect
 use std::cell::RefCell;
 use crate::core::backend::Answer;
 use crate::core::field::Named;
-use crate::core::session::RawJson;
+use crate::core::profile::RawJson;
 
-#[wasm_bindgen(module = "/src/web/guard.js")]
+#[wasm_bindgen(module = "/target/js/guard.js")]
 extern "C" {
     fn snapshot(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = isRecord)]
@@ -127,7 +127,7 @@ pub enum StorageStatus {
     Failing,
 }
 
-/// `sessionStorage`, behind `guard.js`'s guard.
+/// `sessionStorage`, behind `js/storage.js`'s guard.
 pub fn session_storage() -> GuardedStorage {
     SESSION_STORAGE.with(Clone::clone)
 }
@@ -165,7 +165,7 @@ impl Storage for Lent {
 
 /// The module's own request (`credentials: "omit"`, `cache: "no-store"`,
 /// `redirect: "error"`, `controller`'s signal), built by gloo-net inside
-/// `guard.js`'s `attempt`. The header values come from the core, which
+/// `js/http.js`'s `attempt`. The header values come from the core, which
 /// refuses anything a browser would not send; a failure to build, or a
 /// page's `Request`, `Headers`, `URL` or `AbortController` that throws, is
 /// `None`.

@@ -1,6 +1,6 @@
 //! The module's own requests (login, profile, refresh, logout). gloo-net
 //! builds each request (through the guard seam) and reads the answer's
-//! status and headers; `guard.js` sends it (deadline, 1 MiB cap, abort on
+//! status and headers; `js/http.js` sends it (deadline, 1 MiB cap, abort on
 //! dispose) and parses the body with `JSON.parse`.
 
 use crate::core::backend::HttpRequest;
@@ -10,12 +10,12 @@ use crate::core::options::Config;
 use crate::core::session::Exchange;
 use crate::core::time;
 use crate::web::guard::{self, Parsed};
-use js_sys::{Array, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
-#[wasm_bindgen(module = "/src/web/guard.js")]
+#[wasm_bindgen(module = "/target/js/guard.js")]
 extern "C" {
     /// A client's set of requests in flight.
     #[wasm_bindgen(js_name = makeInflight)]
@@ -25,6 +25,46 @@ extern "C" {
     pub fn abort_all(inflight: &JsValue);
     #[wasm_bindgen(js_name = send)]
     fn js_send(inflight: &JsValue, request: &web_sys::Request, controller: &AbortController, timeout_ms: f64) -> Promise;
+
+    /// What `send` resolves to, read by name.
+    type Sent;
+    #[wasm_bindgen(method, getter)]
+    fn response(this: &Sent) -> web_sys::Response;
+    #[wasm_bindgen(method, getter, js_name = tooBig)]
+    fn too_big(this: &Sent) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn parsed(this: &Sent) -> JsValue;
+    #[wasm_bindgen(method, getter, js_name = sentAt)]
+    fn sent_at(this: &Sent) -> f64;
+    #[wasm_bindgen(method, getter, js_name = receivedAt)]
+    fn received_at(this: &Sent) -> f64;
+}
+
+/// Why `send` failed: the one word `js/http.js` rejects with, read here
+/// and nowhere else (anything else, such as a request that could not be
+/// built, is a network failure).
+enum Failure {
+    Network,
+    Timeout,
+    Disposed,
+}
+
+impl Failure {
+    fn of(why: &JsValue) -> Failure {
+        match why.as_string().as_deref() {
+            Some("timeout") => Failure::Timeout,
+            Some("disposed") => Failure::Disposed,
+            _ => Failure::Network,
+        }
+    }
+
+    fn code(self) -> Code {
+        match self {
+            Failure::Network => Code::Network,
+            Failure::Timeout => Code::Timeout,
+            Failure::Disposed => Code::Disposed,
+        }
+    }
 }
 
 /// An HTTP answer, read in full.
@@ -36,7 +76,7 @@ pub struct Answer {
 }
 
 /// Starts sending `req`. Synchronous, so the caller can lend `cfg` from the
-/// client without holding it across an await; `guard.js` calls the page's
+/// client without holding it across an await; `js/http.js` calls the page's
 /// fetch only from a later microtask.
 pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise {
     let bearer = req.bearer.as_ref().map(|token| ["Bearer ", token].concat());
@@ -51,7 +91,7 @@ pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise 
     }
     match (request, controller) {
         (Some(request), Some(controller)) => js_send(inflight, &request, &controller, cfg.timeout_ms as f64),
-        _ => Promise::reject(&"network".into()),
+        _ => Promise::reject(&JsValue::UNDEFINED),
     }
 }
 
@@ -59,24 +99,18 @@ pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise 
 /// (`network`, `timeout`, `disposed`, `bad_response` for an oversized body).
 /// Any HTTP status is an `Ok` answer: the caller maps it.
 pub async fn answer(pending: Promise) -> Result<Answer, AuthError> {
-    let answer: Array = JsFuture::from(pending).await.map_err(|why| {
-        AuthError::of(match why.as_string().as_deref() {
-            Some("timeout") => Code::Timeout,
-            Some("disposed") => Code::Disposed,
-            _ => Code::Network,
-        })
-    })?.unchecked_into();
-    // guard.js checked it is a Response and read these once already.
-    let response = gloo_net::http::Response::from(answer.get(0).unchecked_into::<web_sys::Response>());
+    let sent: Sent = JsFuture::from(pending).await.map_err(|why| AuthError::of(Failure::of(&why).code()))?.unchecked_into();
+    // js/http.js checked it is a Response and read these once already.
+    let response = gloo_net::http::Response::from(sent.response());
     let status = response.status();
     let headers = response.headers();
     let server_date = headers.get("date").as_deref().and_then(time::parse_http_date);
     let retry_after = headers.get("retry-after").and_then(|v| time::parse_retry_after(&v, server_date));
-    if answer.get(1).is_truthy() {
+    if sent.too_big() {
         let mut e = AuthError::new(Code::BadResponse, "The server's answer is larger than 1 MiB.");
         e.status = Some(status);
         return Err(e);
     }
-    let time = |i| answer.get(i).as_f64().unwrap_or_default() as i64;
-    Ok(Answer { status, body: Parsed(answer.get(2)), exchange: Exchange { sent_at: time(3), received_at: time(4) , server_date }, retry_after })
+    let exchange = Exchange { sent_at: sent.sent_at() as i64, received_at: sent.received_at() as i64, server_date };
+    Ok(Answer { status, body: Parsed(sent.parsed()), exchange, retry_after })
 }

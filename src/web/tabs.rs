@@ -69,7 +69,7 @@ impl Drop for Channel {
     }
 }
 
-#[wasm_bindgen(module = "/src/web/page.js")]
+#[wasm_bindgen(module = "/target/js/page.js")]
 extern "C" {
     #[wasm_bindgen(js_name = lock)]
     fn js_lock(name: &str) -> Promise;

@@ -4,7 +4,7 @@
 //! Everything is looked up on `globalThis` at each call, never through
 //! `window`: a Worker, Node, jsdom and a test runner's fake timers each have
 //! their own `setTimeout`, and only a page has a `window`. Both are set up
-//! outside Angular's zone (see `page.js`).
+//! outside Angular's zone (see `js/page.js`).
 
 use crate::core::options::MAX_TIMER_MS;
 use js_sys::{Function, Reflect};
@@ -16,7 +16,7 @@ extern "C" {
     fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
 }
 
-#[wasm_bindgen(module = "/src/web/page.js")]
+#[wasm_bindgen(module = "/target/js/page.js")]
 extern "C" {
     #[wasm_bindgen(js_name = schedule)]
     fn set_timeout(callback: &Function, ms: i32) -> JsValue;

@@ -3,51 +3,82 @@
 //! wall-clock time of the server (`serverTimeZone`). No refresh, profile or
 //! logout call: a token lasts one shift.
 
-use super::{bad_body, check_credentials, object, Answer, Body, Credentials, HttpRequest, StringMembers};
+use serde::Deserialize;
+
+use super::wire::{bad_body, is_sendable_token, object, Answer, Credentials, HttpRequest, StringMembers};
+use super::{Dialect, Grant};
 use crate::core::error::AuthError;
 use crate::core::field::Field;
-use crate::core::session::{Grant, UserProfile};
+use crate::core::profile::UserProfile;
 use crate::core::time;
+use crate::object_shape;
 
-pub fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError> {
-    let c = check_credentials(credentials, &["email", "password"], &[])?;
-    let body = StringMembers(&[("email", c.email.str().unwrap_or_default()), ("password", c.password.str().unwrap_or_default())]).secret_text();
-    Ok(HttpRequest { method: "POST", url: [base_url, "/api/v2/authenticate"].concat(), bearer: None, body: Some(body) })
+/// The login answer: the token, its expiry, the cashier (the rest, such as
+/// `opened_shift`, is kept only in `raw`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginBody {
+    token: Field<String>,
+    token_expires_at: Field<String>,
+    user: Field<User>,
 }
 
-pub fn parse_login(answer: &impl Answer) -> Result<Grant, AuthError> {
-    let body: Body = object(answer)?;
-    let token = body.token.str().ok_or_else(|| bad_body("token"))?;
-    // The vendor sends the scheme inside the token; never send "Bearer Bearer".
-    let token = token.strip_prefix("Bearer ").or_else(|| token.strip_prefix("bearer ")).unwrap_or(token).trim();
-    if !super::is_sendable_token(token) {
-        return Err(bad_body("token"));
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct User {
+    uuid: Field<String>,
+    email: Field<String>,
+    full_name: Field<String>,
+}
+
+object_shape!(User);
+
+/// The CashDesk dialect.
+pub struct CashDesk;
+
+impl Dialect for CashDesk {
+    const NAME: &'static str = "cashdesk";
+
+    fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError> {
+        let c = Credentials::check(credentials, &["email", "password"], &[])?;
+        let body = StringMembers(&[("email", c.email.str().unwrap_or_default()), ("password", c.password.str().unwrap_or_default())]).secret_text();
+        Ok(HttpRequest { method: "POST", url: [base_url, "/api/v2/authenticate"].concat(), bearer: None, body: Some(body) })
     }
-    let wall = body.token_expires_at.str().and_then(time::parse_day_month_year).ok_or_else(|| bad_body("token_expires_at"))?;
-    let Field::Given(user) = body.user else { return Err(bad_body("user")) };
-    let raw = answer.raw(&[], &["token", "token_expires_at"]).ok_or_else(|| bad_body("not a JSON object"))?;
-    let profile = UserProfile {
-        id: user.uuid.given(),
-        user_name: user.email.str().map(str::to_owned),
-        name: user.full_name.given(),
-        email: user.email.given(),
-        raw,
-        ..UserProfile::empty()
-    };
-    Ok(Grant {
-        access_token: token.to_owned(),
-        refresh_token: None,
-        expires_field: None,
-        refresh_expires_field: None,
-        expires_wall: Some(wall),
-        user: Some(profile),
-    })
+
+    fn parse_login(answer: &impl Answer) -> Result<Grant, AuthError> {
+        let body: LoginBody = object(answer)?;
+        let token = body.token.str().ok_or_else(|| bad_body("token"))?;
+        // The vendor sends the scheme inside the token; never send "Bearer Bearer".
+        let token = token.strip_prefix("Bearer ").or_else(|| token.strip_prefix("bearer ")).unwrap_or(token).trim();
+        if !is_sendable_token(token) {
+            return Err(bad_body("token"));
+        }
+        let wall = body.token_expires_at.str().and_then(time::parse_day_month_year).ok_or_else(|| bad_body("token_expires_at"))?;
+        let Field::Given(user) = body.user else { return Err(bad_body("user")) };
+        let raw = answer.raw(&[], &["token", "token_expires_at"]).ok_or_else(|| bad_body("not a JSON object"))?;
+        let profile = UserProfile {
+            id: user.uuid.given(),
+            user_name: user.email.str().map(str::to_owned),
+            name: user.full_name.given(),
+            email: user.email.given(),
+            raw,
+            ..UserProfile::empty()
+        };
+        Ok(Grant {
+            access_token: token.to_owned(),
+            refresh_token: None,
+            expires_field: None,
+            refresh_expires_field: None,
+            expires_wall: Some(wall),
+            user: Some(profile),
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::backend::tests::{answer, credentials};
+    use crate::core::backend::from_text::{answer, credentials};
     use crate::core::error::Code;
 
     const LOGIN: &str = r#"{"active_rro":"4000123456","developer_id":null,"opened_shift":"1234","token":"Bearer abc.def",
@@ -56,7 +87,7 @@ mod tests {
 
     #[test]
     fn strips_bearer_and_keeps_shift_data_in_raw() {
-        let g = parse_login(&answer(LOGIN)).unwrap();
+        let g = CashDesk::parse_login(&answer(LOGIN)).unwrap();
         assert_eq!(g.access_token, "abc.def");
         assert_eq!(g.refresh_token, None);
         assert_eq!(g.expires_wall, time::civil_ms(2026, 10, 25, 3, 30, 0, 0));
@@ -72,13 +103,13 @@ mod tests {
     fn bad_bodies() {
         for bad in [LOGIN.replace("\"user\":{", "\"usr\":{"), LOGIN.replace("25.10.2026 03:30", "2026-10-25"),
             LOGIN.replace("\"Bearer abc.def\"", "\"Bearer \""), LOGIN.replace("\"token\":\"Bearer abc.def\",", "")] {
-            assert_eq!(parse_login(&answer(&bad)).unwrap_err().code, Code::BadResponse, "{bad}");
+            assert_eq!(CashDesk::parse_login(&answer(&bad)).unwrap_err().code, Code::BadResponse, "{bad}");
         }
     }
 
     #[test]
     fn credentials_are_checked() {
         let bad = credentials(r#"{"email":"a@b","password":"x","userName":"u"}"#);
-        assert_eq!(login_request("https://c", bad.as_ref()).unwrap_err().code, Code::InvalidArgument);
+        assert_eq!(CashDesk::login_request("https://c", bad.as_ref()).unwrap_err().code, Code::InvalidArgument);
     }
 }

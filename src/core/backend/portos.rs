@@ -1,62 +1,111 @@
 //! PORTOS: `POST/GET/DELETE /api/auth`, `POST /api/auth/refresh`, JWT
 //! expiry only (the login answer has no expiry field), ProblemDetails errors.
 
-use super::{bad_body, check_credentials, object, token_field, Answer, Body, Credentials, HttpRequest, StringMembers, User};
+use serde::Deserialize;
+
+use super::wire::{bad_body, object, token_field, Answer, Credentials, HttpRequest, StringMembers};
+use super::{Dialect, Grant};
 use crate::core::error::AuthError;
-use crate::core::field::{Field, StringMap};
-use crate::core::session::{Device, Grant, RawJson, UserProfile};
+use crate::core::field::{Field, Members, StringMap};
+use crate::core::profile::{Device, RawJson, UserProfile};
+use crate::object_shape;
 
-pub fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError> {
-    let c = check_credentials(credentials, &["userName", "deviceName"], &["password"])?;
-    let user_name = c.user_name.str().unwrap_or_default();
-    let device_name = c.device_name.str().unwrap_or_default();
-    let body = match c.password.str() {
-        Some(password) => StringMembers(&[("UserName", user_name), ("Password", password), ("DeviceName", device_name)]).secret_text(),
-        None => StringMembers(&[("UserName", user_name), ("DeviceName", device_name)]).secret_text(),
-    };
-    Ok(HttpRequest { method: "POST", url: [base_url, "/api/auth"].concat(), bearer: None, body: Some(body) })
+/// The login and refresh answers (a refresh has no `user`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TokenBody {
+    #[serde(rename = "tokenId")]
+    token_id: Field<String>,
+    #[serde(rename = "refreshToken")]
+    refresh_token: Field<String>,
+    user: Field<User>,
 }
 
-pub fn parse_login(answer: &impl Answer) -> Result<Grant, AuthError> {
-    let body: Body = object(answer)?;
-    let Field::Given(user) = body.user else { return Err(bad_body("user")) };
-    Ok(Grant {
-        access_token: token_field(&body.token_id, "tokenId")?,
-        refresh_token: Some(token_field(&body.refresh_token, "refreshToken")?),
-        expires_field: None,
-        refresh_expires_field: None,
-        expires_wall: None,
-        user: Some(profile(user, answer, &["user"])?),
-    })
+/// A `UserProfileContext`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct User {
+    id: Field<String>,
+    #[serde(rename = "userName")]
+    user_name: Field<String>,
+    name: Field<String>,
+    email: Field<String>,
+    rights: Field<Vec<String>>,
+    device: Field<UserDevice>,
 }
 
-pub fn refresh_request(base_url: &str, access_token: &str, refresh_token: &str) -> HttpRequest {
-    let body = StringMembers(&[("tokenId", access_token), ("refreshToken", refresh_token)]).text();
-    HttpRequest { method: "POST", url: [base_url, "/api/auth/refresh"].concat(), bearer: None, body: Some(body) }
+/// The cash register of a user.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UserDevice {
+    name: Field<String>,
+    #[serde(rename = "envName")]
+    env_name: Field<String>,
+    description: Field<String>,
+    settings: Field<Members<String>>,
 }
 
-pub fn parse_refresh(answer: &impl Answer) -> Result<Grant, AuthError> {
-    let body: Body = object(answer)?;
-    Ok(Grant {
-        access_token: token_field(&body.token_id, "tokenId")?,
-        refresh_token: Some(token_field(&body.refresh_token, "refreshToken")?),
-        expires_field: None,
-        refresh_expires_field: None,
-        expires_wall: None,
-        user: None,
-    })
-}
+object_shape!(User, UserDevice);
 
-pub fn profile_request(base_url: &str, access_token: &str) -> HttpRequest {
-    HttpRequest { method: "GET", url: [base_url, "/api/auth"].concat(), bearer: Some(access_token.to_owned()), body: None }
-}
+/// The PORTOS dialect.
+pub struct Portos;
 
-pub fn parse_profile(answer: &impl Answer) -> Result<UserProfile, AuthError> {
-    profile(object(answer)?, answer, &[])
-}
+impl Dialect for Portos {
+    const NAME: &'static str = "portos";
+    const CAN_REFRESH: bool = true;
 
-pub fn logout_request(base_url: &str, access_token: &str) -> HttpRequest {
-    HttpRequest { method: "DELETE", url: [base_url, "/api/auth"].concat(), bearer: Some(access_token.to_owned()), body: None }
+    fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError> {
+        let c = Credentials::check(credentials, &["userName", "deviceName"], &["password"])?;
+        let user_name = c.user_name.str().unwrap_or_default();
+        let device_name = c.device_name.str().unwrap_or_default();
+        let body = match c.password.str() {
+            Some(password) => StringMembers(&[("UserName", user_name), ("Password", password), ("DeviceName", device_name)]).secret_text(),
+            None => StringMembers(&[("UserName", user_name), ("DeviceName", device_name)]).secret_text(),
+        };
+        Ok(HttpRequest { method: "POST", url: [base_url, "/api/auth"].concat(), bearer: None, body: Some(body) })
+    }
+
+    fn parse_login(answer: &impl Answer) -> Result<Grant, AuthError> {
+        let body: TokenBody = object(answer)?;
+        let Field::Given(user) = body.user else { return Err(bad_body("user")) };
+        Ok(Grant {
+            access_token: token_field(&body.token_id, "tokenId")?,
+            refresh_token: Some(token_field(&body.refresh_token, "refreshToken")?),
+            expires_field: None,
+            refresh_expires_field: None,
+            expires_wall: None,
+            user: Some(profile(user, answer, &["user"])?),
+        })
+    }
+
+    fn refresh_request(base_url: &str, access_token: &str, refresh_token: &str) -> Option<HttpRequest> {
+        let body = StringMembers(&[("tokenId", access_token), ("refreshToken", refresh_token)]).text();
+        Some(HttpRequest { method: "POST", url: [base_url, "/api/auth/refresh"].concat(), bearer: None, body: Some(body) })
+    }
+
+    fn parse_refresh(answer: &impl Answer) -> Result<Grant, AuthError> {
+        let body: TokenBody = object(answer)?;
+        Ok(Grant {
+            access_token: token_field(&body.token_id, "tokenId")?,
+            refresh_token: Some(token_field(&body.refresh_token, "refreshToken")?),
+            expires_field: None,
+            refresh_expires_field: None,
+            expires_wall: None,
+            user: None,
+        })
+    }
+
+    fn profile_request(base_url: &str, access_token: &str) -> Option<HttpRequest> {
+        Some(HttpRequest { method: "GET", url: [base_url, "/api/auth"].concat(), bearer: Some(access_token.to_owned()), body: None })
+    }
+
+    fn parse_profile(answer: &impl Answer) -> Result<UserProfile, AuthError> {
+        profile(object(answer)?, answer, &[])
+    }
+
+    fn logout_request(base_url: &str, access_token: &str) -> Option<HttpRequest> {
+        Some(HttpRequest { method: "DELETE", url: [base_url, "/api/auth"].concat(), bearer: Some(access_token.to_owned()), body: None })
+    }
 }
 
 /// The normalised profile of the `UserProfileContext` at `at`; a missing or
@@ -87,7 +136,7 @@ fn profile(user: User, answer: &impl Answer, at: &[&str]) -> Result<UserProfile,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::backend::tests::{answer, credentials};
+    use crate::core::backend::from_text::{answer, credentials};
     use crate::core::error::Code;
 
     const SEED_LOGIN: &str = r#"{
@@ -100,7 +149,7 @@ mod tests {
     #[test]
     fn login_body_uses_vendor_casing_and_keeps_empty_password() {
         let creds = credentials(r#"{"userName":"100","password":"","deviceName":"P02"}"#);
-        let req = login_request("https://pos", creds.as_ref()).unwrap();
+        let req = Portos::login_request("https://pos", creds.as_ref()).unwrap();
         assert_eq!(req.url, "https://pos/api/auth");
         assert_eq!(req.body.as_deref(), Some(r#"{"UserName":"100","Password":"","DeviceName":"P02"}"#));
     }
@@ -109,14 +158,14 @@ mod tests {
     fn bad_credentials_are_refused_before_sending() {
         for bad in [r#"{"userName":"999","deviceName":""}"#, r#"{"userName":"999"}"#,
             r#"{"userName":999,"deviceName":"P01"}"#, r#"{"userName":"9","deviceName":"P","pin":"1"}"#, "null", "[]"] {
-            let e = login_request("https://pos", credentials(bad).as_ref()).unwrap_err();
+            let e = Portos::login_request("https://pos", credentials(bad).as_ref()).unwrap_err();
             assert_eq!(e.code, Code::InvalidArgument, "{bad}");
         }
     }
 
     #[test]
     fn seed_login_normalises_the_profile() {
-        let g = parse_login(&answer(SEED_LOGIN)).unwrap();
+        let g = Portos::parse_login(&answer(SEED_LOGIN)).unwrap();
         let u = g.user.unwrap();
         assert_eq!(u.name.as_deref(), Some("Majiteľ"));
         assert_eq!(u.user_name.as_deref(), Some("999"));
@@ -137,16 +186,16 @@ mod tests {
         for bad in [r#"{"refreshToken":"r","user":{}}"#, r#"{"tokenId":5,"refreshToken":"r","user":{}}"#,
             r#"{"tokenId":"t","refreshToken":"r"}"#, r#"{"tokenId":"t","refreshToken":"r","user":"x"}"#,
             r#"{"tokenId":"t","refreshToken":"r","user":[null]}"#, "<html>", ""] {
-            assert_eq!(parse_login(&answer(bad)).unwrap_err().code, Code::BadResponse, "{bad}");
+            assert_eq!(Portos::parse_login(&answer(bad)).unwrap_err().code, Code::BadResponse, "{bad}");
         }
-        assert_eq!(parse_refresh(&answer(r#"{"tokenId":"t"}"#)).unwrap_err().code, Code::BadResponse);
+        assert_eq!(Portos::parse_refresh(&answer(r#"{"tokenId":"t"}"#)).unwrap_err().code, Code::BadResponse);
         // A token no header can carry could never be used.
-        assert_eq!(parse_refresh(&answer(r#"{"tokenId":"tĀ","refreshToken":"r"}"#)).unwrap_err().code, Code::BadResponse);
+        assert_eq!(Portos::parse_refresh(&answer(r#"{"tokenId":"tĀ","refreshToken":"r"}"#)).unwrap_err().code, Code::BadResponse);
     }
 
     #[test]
     fn missing_single_fields_are_null() {
-        let u = parse_profile(&answer(r#"{"id":"1","rights":"admin","device":{"description":"x"}}"#)).unwrap();
+        let u = Portos::parse_profile(&answer(r#"{"id":"1","rights":"admin","device":{"description":"x"}}"#)).unwrap();
         assert_eq!(u.name, None);
         assert!(u.rights.is_empty());
         assert_eq!(u.device, None);

@@ -3,8 +3,15 @@
 //! token about to expire is refreshed first, on the single flight that
 //! `refresh()`, `fetch()`, `profile()` and the timer share.
 
-use super::*;
+use wasm_bindgen::prelude::*;
+
+use super::refresh::refresh_if_due;
+use super::state::{check, end_session, Shared};
+use crate::core::error::{AuthError, Code};
 use crate::core::options::{min_validity_ms, TokenOptions};
+use crate::core::schedule;
+use crate::web::convert::{self, now};
+use crate::web::guard;
 
 pub async fn access_token(rc: Shared, options: JsValue) -> Result<JsValue, JsValue> {
     check(&rc)?;

@@ -1,9 +1,19 @@
 //! Signing in and out: `login` (one at a time, the replaced session's token
 //! revoked afterwards, the password never echoed in an error) and `logout`.
 
-use super::*;
-use crate::core::backend::Credentials;
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::refresh::tick;
+use super::state::{check, emit, end_session, is_success, send, Shared};
+use crate::core::backend::{Credentials, HttpRequest};
+use crate::core::error::{AuthError, Call, Code};
 use crate::core::field::wipe;
+use crate::core::session::Record;
+use crate::web::convert;
+use crate::web::guard;
+use crate::web::tabs::Message;
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,7 +38,7 @@ pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue>
     check(&rc)?;
     // Read, checked and wiped (dropped) before anything else happens.
     let creds = guard::read_object::<Credentials>(&credentials);
-    let built = backend::login_request(&rc.borrow().cfg, creds.as_ref());
+    let built = { let inner = rc.borrow(); inner.cfg.backend.login_request(&inner.cfg.base_url, creds.as_ref()) };
     drop(creds);
     let req = built.map_err(|e| convert::error(&e))?;
 
@@ -61,9 +71,9 @@ async fn login_exchange(rc: &Shared, req: HttpRequest) -> Result<JsValue, AuthEr
     };
     let answer = send(rc, req).await?;
     if !is_success(answer.status) {
-        return Err(error::from_status(Call::Login, answer.status, &answer.body, answer.retry_after));
+        return Err(backend.answer_error(Call::Login, answer.status, &answer.body, answer.retry_after));
     }
-    let mut grant = backend::parse_login(backend, &answer.body).map_err(|e| e.with_status(answer.status))?;
+    let mut grant = backend.parse_login(&answer.body).map_err(|e| e.with_status(answer.status))?;
     if let Some(wall) = grant.expires_wall {
         let zone = rc.borrow().cfg.server_time_zone.clone();
         grant.expires_field = crate::core::time::resolve_wall(wall, |at| convert::offset_in(&zone, at));
@@ -81,7 +91,7 @@ async fn login_exchange(rc: &Shared, req: HttpRequest) -> Result<JsValue, AuthEr
     emit(rc, "signedIn", None);
     tick(rc);
     // The replaced session's token is revoked on a best-effort basis.
-    if let Some(req) = previous.as_ref().and_then(backend::logout_request) {
+    if let Some(req) = previous.as_ref().and_then(Record::logout_request) {
         let rc = rc.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let _ = send(&rc, req).await;
@@ -95,7 +105,7 @@ pub async fn logout(rc: Shared) -> Result<JsValue, JsValue> {
     let previous = rc.borrow().record.clone();
     rc.borrow().broadcast(&Message::SignedOut);
     end_session(&rc, "signedOut", None);
-    if let Some(req) = previous.as_ref().and_then(backend::logout_request) {
+    if let Some(req) = previous.as_ref().and_then(Record::logout_request) {
         let _ = send(&rc, req).await;
     }
     Ok(JsValue::UNDEFINED)

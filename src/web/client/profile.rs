@@ -1,7 +1,13 @@
 //! `profile()`: the signed-in user as the back end describes them now,
 //! refreshed first inside the margin and following the 401 rule.
 
-use super::*;
+use wasm_bindgen::prelude::*;
+
+use super::refresh::{after_401, refresh_if_due, After401};
+use super::state::{check, emit, is_success, send, Shared};
+use crate::core::error::{Call, Code};
+use crate::web::convert;
+use crate::web::guard;
 
 pub async fn profile(rc: Shared) -> Result<JsValue, JsValue> {
     check(&rc)?;
@@ -13,7 +19,7 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
     let has_call = {
         let inner = rc.borrow();
         let record = inner.record.as_ref().ok_or_else(|| fail(Code::NoSession))?;
-        backend::profile_request(record).is_some()
+        record.profile_request().is_some()
     };
     if !has_call {
         let inner = rc.borrow();
@@ -25,12 +31,12 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
         let (req, token, backend) = {
             let inner = rc.borrow();
             let record = inner.record.as_ref().ok_or_else(|| fail(Code::SessionExpired))?;
-            let req = backend::profile_request(record).ok_or_else(|| fail(Code::NoSession))?;
+            let req = record.profile_request().ok_or_else(|| fail(Code::NoSession))?;
             (req, record.access_token.clone(), record.backend)
         };
         let answer = send(rc, req).await.map_err(|e| convert::error(&e))?;
         if answer.status == 401 {
-            let ended = error::from_status(Call::Profile, 401, &answer.body, None);
+            let ended = backend.answer_error(Call::Profile, 401, &answer.body, None);
             match after_401(rc, &token, &mut refreshed, &ended).await {
                 After401::Retry => continue,
                 After401::Ended => return Err(convert::error(&ended)),
@@ -38,9 +44,9 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
             }
         }
         if !is_success(answer.status) {
-            return Err(convert::error(&error::from_status(Call::Profile, answer.status, &answer.body, answer.retry_after)));
+            return Err(convert::error(&backend.answer_error(Call::Profile, answer.status, &answer.body, answer.retry_after)));
         }
-        let user = backend::parse_profile(backend, &answer.body).map_err(|e| convert::error(&e.with_status(answer.status)))?;
+        let user = backend.parse_profile(&answer.body).map_err(|e| convert::error(&e.with_status(answer.status)))?;
         let changed = {
             let mut inner = rc.borrow_mut();
             match inner.record.clone() {

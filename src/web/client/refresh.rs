@@ -1,8 +1,19 @@
-//! Refreshing: one request at a time for every caller (the timer,
-//! `refresh()`, `fetch`, `profile`), turns with duplicated tabs under a Web
-//! Lock, and the 401 rule. A child of `client`, so it sees `Inner` whole.
+//! Refreshing: the timer's look at the clock (`tick`), one request at a
+//! time for every caller (the timer, `refresh()`, `fetch`, `profile`,
+//! `accessToken`), turns with duplicated tabs under a Web Lock, what their
+//! messages change, and the 401 rule.
 
-use super::*;
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::state::{check, emit, end_session, is_success, send, Shared};
+use crate::core::error::{AuthError, Call, Code};
+use crate::core::machine::{self, On401, Settled};
+use crate::core::schedule::{self, Action};
+use crate::core::session::Record;
+use crate::web::convert::{self, now};
+use crate::web::tabs::{self, Message};
 
 pub async fn refresh(rc: Shared) -> Result<JsValue, JsValue> {
     check(&rc)?;
@@ -49,7 +60,7 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
             return Err(AuthError::of(Code::Disposed));
         }
         let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::NoSession))?;
-        backend::refresh_request(record)?;
+        record.refresh_request()?;
         (inner.channel_name(), record.generation)
     };
     // One tab refreshes at a time; a peer may have rotated the token meanwhile.
@@ -77,13 +88,13 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
         if record.generation > generation {
             return Ok(inner.session_value());
         }
-        (backend::refresh_request(record)?, inner.epoch, record.backend)
+        (record.refresh_request()?, inner.epoch, record.backend)
     };
     let result = send(rc, req).await.and_then(|a| {
         if is_success(a.status) {
-            backend::parse_refresh(backend, &a.body).map(|g| (g, a.exchange)).map_err(|e| e.with_status(a.status))
+            backend.parse_refresh(&a.body).map(|g| (g, a.exchange)).map_err(|e| e.with_status(a.status))
         } else {
-            Err(error::from_status(Call::Refresh, a.status, &a.body, a.retry_after))
+            Err(backend.answer_error(Call::Refresh, a.status, &a.body, a.retry_after))
         }
     });
     {
@@ -165,7 +176,7 @@ pub enum After401 {
     RefreshFailed(JsValue),
 }
 
-/// Applies API.md's 401 rule: retry with a token that changed meanwhile,
+/// Applies docs/API.md's 401 rule: retry with a token that changed meanwhile,
 /// else refresh once and retry once, else end the session with `ended`.
 pub async fn after_401(rc: &Shared, sent_token: &str, refreshed: &mut bool, ended: &AuthError) -> After401 {
     let step = {
@@ -205,4 +216,83 @@ pub async fn refresh_if_due(rc: &Shared, validity_ms: Option<i64>) -> Result<Opt
         return Err(AuthError::of(Code::SessionExpired));
     }
     Ok(failed)
+}
+
+/// Looks at the clock: refreshes, warns or ends the session when due, then
+/// re-arms the timer for the next moment that matters.
+pub fn tick(rc: &Shared) {
+    loop {
+        let plan = {
+            let inner = rc.borrow();
+            if inner.disposed {
+                return;
+            }
+            let Some(record) = &inner.record else {
+                drop(inner);
+                if let Some(t) = rc.borrow_mut().timer.as_mut() {
+                    t.clear();
+                }
+                return;
+            };
+            schedule::plan(record, inner.cfg.auto_refresh, inner.cfg.refresh_margin_ms, inner.progress, now())
+        };
+        match plan.action {
+            Action::End => {
+                end_session(rc, "expired", Some(&AuthError::of(Code::SessionExpired)));
+                return;
+            }
+            Action::Expiring => {
+                rc.borrow_mut().progress.expiring_sent = true;
+                emit(rc, "expiring", None);
+                continue;
+            }
+            Action::Refresh => {
+                // The refresh re-plans when it settles; a failure is reported by events.
+                let flight = JsFuture::from(refresh_shared(rc, true));
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = flight.await;
+                });
+            }
+            Action::Idle => {}
+        }
+        if let Some(t) = rc.borrow_mut().timer.as_mut() {
+            match plan.wake_at {
+                Some(at) => t.arm(schedule::timer_delay(at, now())),
+                None => t.clear(),
+            }
+        }
+        return;
+    }
+}
+
+/// A peer tab refreshed, signed out or lost the session.
+pub fn on_peer_message(rc: &Shared, message: Message) {
+    match message {
+        Message::Rotated(text) => {
+            let adopted = {
+                let mut inner = rc.borrow_mut();
+                let newer = inner.record.as_ref().and_then(|mine| {
+                    Record::from_text(&text, mine.backend, &mine.base_url)
+                        .filter(|r| r.id == mine.id && r.generation > mine.generation)
+                });
+                let adopted = newer.is_some();
+                if adopted {
+                    inner.commit(newer);
+                }
+                adopted
+            };
+            if adopted {
+                emit(rc, "refreshed", None);
+                tick(rc);
+            }
+        }
+        Message::SignedOut => end_session(rc, "signedOut", None),
+        Message::Expired(generation) => {
+            // A peer whose token is older than ours says nothing about ours.
+            let ours = rc.borrow().record.as_ref().map(|r| r.generation);
+            if ours.is_some_and(|g| g <= generation) {
+                end_session(rc, "expired", Some(&AuthError::of(Code::SessionExpired)));
+            }
+        }
+    }
 }

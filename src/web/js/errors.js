@@ -1,7 +1,7 @@
 // The error class of pos-auth. It lives in JavaScript so that `instanceof`
 // works for callers and the stack trace points at their code.
 
-// API.md's codes with "retryable: yes" (core::error::Code::retryable).
+// docs/API.md's codes with "retryable: yes" (core::error::Code::retryable).
 const RETRYABLE = ["network", "timeout", "rate_limited", "server"];
 
 export class AuthError extends Error {
@@ -29,26 +29,4 @@ export function makeAuthError(fields) {
 export function report(error) {
   if (typeof reportError === "function") reportError(error);
   else setTimeout(() => { throw error; });
-}
-
-// The UTC offset (ms) of an IANA zone at an instant, or NaN for an unknown
-// zone. Older ICU data knows Kyiv only by its former name.
-const zones = new Map();
-export function zoneOffset(zone, ms) {
-  let format = zones.get(zone);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat("en-US", {
-        timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric",
-        day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
-      });
-    } catch {
-      return zone === "Europe/Kyiv" ? zoneOffset("Europe/Kiev", ms) : NaN;
-    }
-    zones.set(zone, format);
-  }
-  const p = {};
-  for (const { type, value } of format.formatToParts(ms)) p[type] = value;
-  const wall = Date.UTC(+p.year, p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
-  return wall - Math.floor(ms / 1000) * 1000;
 }

@@ -2,14 +2,17 @@
 //! wasm kills the module for the rest of the shift, so every parser that
 //! sees bytes from a server, a token or storage is fed random and mutated
 //! inputs here. Set `POS_FUZZ_CASES` to run more (the default keeps
-//! `cargo test` quick).
+//! `cargo test` quick); `make test-core` runs half a million under the
+//! `fuzz` profile (`cargo test --profile fuzz --test fuzz`).
 
-use super::backend::tests::{answer, credentials};
-use super::backend::{self, cashdesk, metadefender, portos};
-use super::error::{self, Call};
-use super::options::{self, Backend};
-use super::session::Record;
-use super::{jwt, time};
+#![cfg(not(target_arch = "wasm32"))]
+
+use pos_auth::core::backend::from_text::{answer, credentials};
+use pos_auth::core::backend::Backend;
+use pos_auth::core::error::Call;
+use pos_auth::core::options;
+use pos_auth::core::session::Record;
+use pos_auth::core::{jwt, time};
 
 /// xorshift64*: a small deterministic generator, so a failure replays.
 struct Rng(u64);
@@ -92,26 +95,18 @@ fn exercise(input: &str) -> usize {
             let _ = options::parse(Some(&o));
         }
         let creds = credentials(input);
-        for b in [Backend::Portos, Backend::CashDesk, Backend::MetaDefender] {
-            let cfg = options::Config {
-                base_url: "https://a".into(), backend: b, session_storage: true, storage_key: "k".into(),
-                auto_refresh: true, refresh_margin_ms: 60_000, timeout_ms: 1, headers: vec![], developer_id: None,
-                server_time_zone: "Europe/Kyiv".into(),
-            };
-            let _ = backend::login_request(&cfg, creds.as_ref());
+        for b in Backend::ALL {
+            let _ = b.login_request("https://a", creds.as_ref());
         }
         seen += 1;
     }
-    let _ = portos::parse_login(&parsed);
-    let _ = portos::parse_refresh(&parsed);
-    let _ = portos::parse_profile(&parsed);
-    let _ = cashdesk::parse_login(&parsed);
-    let _ = metadefender::parse_login(&parsed);
-    let _ = metadefender::parse_refresh(&parsed);
-    for status in [400, 401, 403, 422, 429, 500, 302] {
-        let _ = error::from_status(Call::Login, status, &parsed, None);
-    }
-    for b in [Backend::Portos, Backend::CashDesk, Backend::MetaDefender] {
+    for &b in Backend::ALL {
+        let _ = b.parse_login(&parsed);
+        let _ = b.parse_refresh(&parsed);
+        let _ = b.parse_profile(&parsed);
+        for status in [400, 401, 403, 422, 429, 500, 302] {
+            let _ = b.answer_error(Call::Login, status, &parsed, None);
+        }
         if let Some(r) = Record::from_text(input, b, "https://a") {
             // What we write, we read back identically.
             assert_eq!(Record::from_text(&r.to_text(), b, "https://a"), Some(r));
