@@ -1,18 +1,13 @@
-// Shared by the jsdom and happy-dom suites: the emulator, its control API,
-// and the five checks a front-end team's own Vitest run depends on.
-import { spawn } from "node:child_process";
-import http from "node:http";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+// Shared by the jsdom and happy-dom suites: the five checks a front-end
+// team's own Vitest run depends on, against the emulator (support/emulator.mjs,
+// whose control calls bypass the environment's fetch).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+import { newTenant, useEmulator } from "../support/emulator.mjs";
 
 /** The page URL both environments are given (vitest.config.mjs). */
 export const PAGE_URL = "http://localhost:3000/";
 
 const CREDENTIALS = { userName: "999", password: "1234", deviceName: "P01" };
-const REFRESH = "POST /portos/api/auth/refresh";
 
 // Taken before any test can install fake timers: waiting for real I/O must
 // use the real clock.
@@ -23,67 +18,6 @@ const sleep = (ms) => new Promise((resolve) => realSetTimeout(resolve, ms));
 /** The package, imported once per file; a failing import fails every test that needs it. */
 let imported;
 const loadPackage = () => (imported ??= import("../../pkg/index.js"));
-
-/** Starts pos-emulator on a free port before the file's tests, stops it after. */
-function useEmulator() {
-  const emulator = { url: null };
-  let child;
-  beforeAll(async () => {
-    const bin = process.env.POS_EMULATOR_BIN ?? path.join(repo, "target/debug/pos-emulator");
-    child = spawn(bin, ["--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-    emulator.url = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (chunk) => {
-        out += chunk;
-        if (out.includes("\n")) resolve(out.split("\n")[0].trim());
-      });
-      child.on("error", (error) => reject(new Error(`cannot start ${bin} (set POS_EMULATOR_BIN): ${error.message}`)));
-      child.on("exit", (code) => reject(new Error(`pos-emulator exited with ${code}`)));
-    });
-  });
-  afterAll(async () => {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill();
-    await exited;
-  });
-  return emulator;
-}
-
-/**
- * A JSON call to the emulator over node:http, not the environment's `fetch`:
- * happy-dom's own fetch would apply its CORS rules and cache to the test's
- * bookkeeping too.
- */
-function callJson(url, method = "GET", body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent: false, headers: { "Content-Type": "application/json" } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => (text += chunk));
-      res.on("end", () => {
-        if (res.statusCode >= 400) reject(new Error(`${method} ${url}: ${res.statusCode} ${text}`));
-        else resolve(text ? JSON.parse(text) : null);
-      });
-    });
-    req.on("error", reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-/** A fresh emulator tenant: its PORTOS base URL and its control API. */
-let tenants = 0;
-function tenant(emulator, label) {
-  const name = `${label}-${++tenants}-${Math.random().toString(36).slice(2, 8)}`;
-  const root = `${emulator.url}/t/${name}`;
-  return {
-    baseUrl: `${root}/portos`,
-    config: (changes) => callJson(`${root}/__emulator/config`, "POST", changes),
-    counts: () => callJson(`${root}/__emulator/counts`),
-    resetCounts: () => callJson(`${root}/__emulator/counts`, "DELETE"),
-    requests: () => callJson(`${root}/__emulator/requests`),
-  };
-}
 
 /** Resolves with the client's first event of `type`; rejects after `ms` of real time. */
 function nextEvent(client, type, ms) {
@@ -110,7 +44,7 @@ const mentionsStorage = (args) => args.some((arg) => /storage/i.test(String(arg)
  */
 export function environmentSuite(environment, userAgentMark) {
   describe(`pos-auth under ${environment}`, () => {
-    const emulator = useEmulator();
+    const emulator = useEmulator({ before: beforeAll, after: afterAll });
     const clients = [];
     const track = (client) => (clients.push(client), client);
     let warn;
@@ -145,8 +79,8 @@ export function environmentSuite(environment, userAgentMark) {
 
     test("signs in with storage \"session\": the record is in sessionStorage, no storage warning", async () => {
       const { AuthClient } = await loadPackage();
-      const t = tenant(emulator, "signin");
-      const client = track(new AuthClient({ baseUrl: t.baseUrl }));
+      const t = await newTenant(emulator.url, "signin");
+      const client = track(new AuthClient({ baseUrl: t.portos }));
       const session = await client.login(CREDENTIALS);
       expect(session.user.userName).toBe("999");
       // Soft: a failing storage shows both its symptoms in one run.
@@ -158,8 +92,8 @@ export function environmentSuite(environment, userAgentMark) {
 
     test("restores the session from sessionStorage without a request", async () => {
       const { AuthClient } = await loadPackage();
-      const t = tenant(emulator, "restore");
-      const options = { baseUrl: t.baseUrl };
+      const t = await newTenant(emulator.url, "restore");
+      const options = { baseUrl: t.portos };
       const first = track(new AuthClient(options));
       await first.login(CREDENTIALS);
       await t.resetCounts();
@@ -174,11 +108,10 @@ export function environmentSuite(environment, userAgentMark) {
 
     test("refreshes in the background before expiry", async () => {
       const { AuthClient } = await loadPackage();
-      const t = tenant(emulator, "background");
       // 4 s tokens: the margin is half the lifetime, so the refresh is due
       // about 2 s after sign-in.
-      await t.config({ tokenLifetime: 4 });
-      const client = track(new AuthClient({ baseUrl: t.baseUrl }));
+      const t = await newTenant(emulator.url, "background", { tokenLifetime: 4 });
+      const client = track(new AuthClient({ baseUrl: t.portos }));
       const signedIn = await client.login(CREDENTIALS);
       const storedAtSignIn = sessionStorage.getItem("pos-auth");
 
@@ -186,10 +119,9 @@ export function environmentSuite(environment, userAgentMark) {
       try {
         event = await nextEvent(client, "refreshed", 6000);
       } catch (error) {
-        const counts = await t.counts();
-        throw new Error(`${error.message} of sign-in; the emulator counted ${counts[REFRESH] ?? 0} refresh requests`);
+        throw new Error(`${error.message} of sign-in; the emulator counted ${await t.refreshes()} refresh requests`);
       }
-      expect((await t.counts())[REFRESH]).toBeGreaterThanOrEqual(1);
+      expect(await t.refreshes()).toBeGreaterThanOrEqual(1);
       expect(event.session.accessToken).not.toBe(signedIn.accessToken);
       expect(client.session().accessToken).toBe(event.session.accessToken);
       // The rotated refresh token must reach storage, or a reload would spend the old one.
@@ -203,11 +135,11 @@ export function environmentSuite(environment, userAgentMark) {
     // request with "timeout" although the emulator answered.
     test("refreshes when fake timers pass the refresh point", async () => {
       const { AuthClient } = await loadPackage();
-      const t = tenant(emulator, "faketimers");
+      const t = await newTenant(emulator.url, "faketimers");
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
 
       // Default 300 s tokens: real time cannot reach the refresh in this test.
-      const client = track(new AuthClient({ baseUrl: t.baseUrl }));
+      const client = track(new AuthClient({ baseUrl: t.portos }));
       const signedIn = await client.login(CREDENTIALS);
       const obtainedAt = Date.now(); // the fake clock has not moved since before the login
       const lifetime = signedIn.expiresAt - obtainedAt;
@@ -217,7 +149,7 @@ export function environmentSuite(environment, userAgentMark) {
       // One second short of the refresh point: nothing goes out.
       await vi.advanceTimersByTimeAsync(refreshAt - 1000 - Date.now());
       await sleep(200);
-      expect((await t.counts())[REFRESH] ?? 0, "refreshes before the refresh point").toBe(0);
+      expect(await t.refreshes(), "refreshes before the refresh point").toBe(0);
 
       // Just past it: the timer fires and the refresh goes out over real
       // HTTP. The fake clock ends 100 ms after the refresh point, far inside
@@ -229,10 +161,9 @@ export function environmentSuite(environment, userAgentMark) {
       try {
         event = await refreshed;
       } catch (error) {
-        const counts = await t.counts();
-        throw new Error(`${error.message} after the fake clock passed the refresh point; the emulator counted ${counts[REFRESH] ?? 0} refresh requests`);
+        throw new Error(`${error.message} after the fake clock passed the refresh point; the emulator counted ${await t.refreshes()} refresh requests`);
       }
-      expect((await t.counts())[REFRESH]).toBe(1);
+      expect(await t.refreshes()).toBe(1);
       expect(event.session.accessToken).not.toBe(signedIn.accessToken);
     });
   });
