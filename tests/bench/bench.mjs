@@ -29,6 +29,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { CHROMIUM, CHROMIUM_FLAGS, MEMORY_FLAGS, launchBrowser } from "../e2e/harness.mjs";
+import { newTenant, startEmulator } from "../support/emulator.mjs";
 import { measureOurs, pkgDir, repo } from "../../tools/size.mjs";
 import { benchDir, bundleOidcModule, measurePeers } from "./peers.mjs";
 import { renderSizeSvg } from "./svg.mjs";
@@ -60,34 +61,6 @@ const median = (xs) => {
 };
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const round = (x, digits = 3) => Number(x.toFixed(digits));
-
-// ---------------------------------------------------------------- emulator
-
-async function startEmulator() {
-  const bin = process.env.POS_EMULATOR_BIN || path.join(repo, "target/debug/pos-emulator");
-  const child = spawn(bin, ["--port", "0", "--www", wwwDir, "--pkg", pkgDir], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    let buffered = "";
-    child.stdout.on("data", (chunk) => {
-      buffered += chunk;
-      if (buffered.includes("\n")) resolve(buffered.split("\n")[0].trim());
-    });
-    child.on("exit", (code) => reject(new Error(`pos-emulator exited with ${code}`)));
-    setTimeout(() => reject(new Error("pos-emulator did not start in 10 s")), 10_000);
-  });
-  return { url, stop: () => child.kill() };
-}
-
-async function control(url, tenant, method, what, body) {
-  const res = await fetch(`${url}/t/${tenant}/__emulator/${what}`, {
-    method,
-    headers: body ? { "Content-Type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`emulator ${method} ${what}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
-}
-
 
 async function freshPage(browser, url) {
   const page = await browser.newPage();
@@ -178,10 +151,8 @@ async function runPlainPage(start, next = () => null, engine = "chromium") {
 }
 
 async function overhead(url) {
-  const tenant = "bench-overhead";
-  await control(url, tenant, "POST", "reset");
-  await control(url, tenant, "POST", "config", { tokenLifetime: 3600 });
-  const params = { base: `${url}/t/${tenant}/portos`, n: N.overheadRequests, block: N.overheadBlock, stubbed: N.stubbedCalls };
+  const tenant = await newTenant(url, "bench-overhead", { tokenLifetime: 3600 });
+  const params = { base: tenant.portos, n: N.overheadRequests, block: N.overheadBlock, stubbed: N.stubbedCalls };
   const r = await runPlainPage((report) => `${url}/overhead.isolated.html?${new URLSearchParams({ ...params, report })}`);
   if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify(r.times));
   const raw = median(r.times.raw);
@@ -211,10 +182,8 @@ async function overhead(url) {
 // What every start-up page needs: the tenant's base URLs and each library's
 // stored session, ours as our client writes it after a login.
 async function startupConfig(browser, url) {
-  const tenant = "bench-startup";
-  await control(url, tenant, "POST", "reset");
-  await control(url, tenant, "POST", "config", { tokenLifetime: 3600 });
-  const base = `${url}/t/${tenant}/portos`;
+  const tenant = await newTenant(url, "bench-startup", { tokenLifetime: 3600 });
+  const base = tenant.portos;
   const seedPage = await freshPage(browser, url);
   const ourRecord = await seedPage.evaluate(async ({ base, user }) => {
     const { AuthClient } = await import("/pkg/index.js");
@@ -228,7 +197,7 @@ async function startupConfig(browser, url) {
 
   // oidc-client-ts's stored user: WebStorageStateStore (sessionStorage, prefix
   // "oidc.") under `user:<authority>:<client_id>`, as User.toStorageString writes it.
-  const authority = `${url}/t/${tenant}/oidc`;
+  const authority = `${tenant.root}/oidc`;
   const clientId = "pos";
   const now = Math.floor(Date.now() / 1000);
   const oidcRecord = JSON.stringify({
@@ -290,11 +259,9 @@ async function startup(url, cfg, engine) {
 // ---------------------------------------------------------------- single flight
 
 async function singleFlight(browser, url) {
-  const tenant = "bench-single-flight";
   const lifetime = 8; // s: margin = min(60, lifetime / 2) ≈ 4 s
-  await control(url, tenant, "POST", "reset");
-  await control(url, tenant, "POST", "config", { tokenLifetime: lifetime });
-  const base = `${url}/t/${tenant}/portos`;
+  const tenant = await newTenant(url, "bench-single-flight", { tokenLifetime: lifetime });
+  const base = tenant.portos;
   const page = await freshPage(browser, url);
   const expiresAt = await page.evaluate(async ({ base, user }) => {
     const { AuthClient } = await import("/pkg/index.js");
@@ -304,8 +271,8 @@ async function singleFlight(browser, url) {
     return window.client.session().expiresAt;
   }, { base, user: USER });
   // The refreshed token lives long, so nothing in the burst needs a second refresh.
-  await control(url, tenant, "POST", "config", { tokenLifetime: 3600 });
-  await control(url, tenant, "DELETE", "counts");
+  await tenant.config({ tokenLifetime: 3600 });
+  await tenant.resetCounts();
   const r = await page.evaluate(async ({ base, n, fireAt }) => {
     const client = window.client;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, fireAt - Date.now())));
@@ -322,7 +289,7 @@ async function singleFlight(browser, url) {
     return { statuses, ms, msToExpiry: inMargin, rotated: client.session()?.accessToken !== before };
   }, { base, n: N.concurrent, fireAt: expiresAt - 2500 });
   await page.close();
-  const counts = await control(url, tenant, "GET", "counts");
+  const counts = await tenant.counts();
   return {
     concurrent: N.concurrent,
     tokenLifetimeS: lifetime,
@@ -338,9 +305,7 @@ async function singleFlight(browser, url) {
 // ---------------------------------------------------------------- memory
 
 async function memory(browser, url) {
-  const tenant = "bench-memory";
-  await control(url, tenant, "POST", "reset");
-  await control(url, tenant, "POST", "config", { tokenLifetime: 3600 });
+  const tenant = await newTenant(url, "bench-memory", { tokenLifetime: 3600 });
   const page = await freshPage(browser, url);
   const r = await page.evaluate(async ({ base, user, cycles, warmup, every }) => {
     const { AuthClient } = await import("/pkg/index.js");
@@ -371,9 +336,9 @@ async function memory(browser, url) {
     const ms = performance.now() - t0;
     client.dispose();
     return { start, end: samples.at(-1), samples, ms };
-  }, { base: `${url}/t/${tenant}/portos`, user: USER, cycles: N.memoryCycles, warmup: N.memoryWarmup, every: N.memoryCycles / 10 });
+  }, { base: tenant.portos, user: USER, cycles: N.memoryCycles, warmup: N.memoryWarmup, every: N.memoryCycles / 10 });
   await page.close();
-  const counts = await control(url, tenant, "GET", "counts");
+  const counts = await tenant.counts();
   return {
     cycles: N.memoryCycles,
     warmupCycles: N.memoryWarmup,
@@ -431,12 +396,12 @@ async function main() {
   writeFileSync(path.join(wwwDir, "startup.isolated.html"),
     '<!doctype html><meta charset="utf-8"><title>pos-auth start-up</title><script type="module" src="/startup-page.js"></script>\n');
 
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ www: wwwDir, pkg: pkgDir });
   let browser;
   try {
     browser = await launchBrowser(MEMORY_FLAGS);
   } catch (e) {
-    emulator.stop(); // else its process keeps this one alive
+    await emulator.stop(); // else its process keeps this one alive
     throw e;
   }
   // BENCH_ONLY=overhead|startup prints one figure and writes nothing, for
@@ -452,7 +417,7 @@ async function main() {
       console.log(JSON.stringify(await only(), null, 2));
     } finally {
       await browser.close();
-      emulator.stop();
+      await emulator.stop();
     }
     return;
   }
@@ -482,7 +447,7 @@ async function main() {
     };
   } finally {
     await browser.close();
-    emulator.stop();
+    await emulator.stop();
   }
   const resultsFile = quick ? path.join(outDir, "results.json") : path.join(benchDir, "results.json");
   const svgFile = quick ? path.join(outDir, "size.svg") : path.join(benchDir, "size.svg");
