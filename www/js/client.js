@@ -6,7 +6,7 @@ import { rememberConnection } from "./connection.js";
 import { announce, setPill, ui } from "./dom.js";
 import { describeEvent, logEntry } from "./log.js";
 import { clearOptionErrors, firstEmptyField, prefillFrom, showLogin, showOptionError } from "./login-view.js";
-import { hideExpiring, insideMargin, showExpiring, showSession, tick } from "./session-view.js";
+import { hideExpiring, showExpiring, showSession, tick } from "./session-view.js";
 import { state } from "./state.js";
 
 const userLabel = (session) => session.user.name ?? session.user.userName ?? "user";
@@ -15,9 +15,11 @@ function onAuthEvent(event) {
   logEntry(event.type, describeEvent(event), { error: event.error });
   switch (event.type) {
     case "initial":
+      // No margin check here: a client looks at the clock first in a task
+      // after it is made, so a restored session already inside its margin
+      // gets `expiring` right after this (a frame may be painted in between).
       if (event.session) {
         showSession(event.session);
-        if (insideMargin(event.session)) showExpiring(event.session);
       } else {
         showLogin();
         // A terminal with a keyboard: ready to type. (Not on touch screens, where it would pop up the keyboard.)
@@ -100,6 +102,8 @@ export function ensureClient() {
   state.client = { instance, baseUrl, backend, developerId };
   rememberConnection(backend, baseUrl, developerId);
   ui.serverSummary.textContent = baseUrl;
+  // In the same task as the constructor, so as not to miss the `expiring`
+  // of a restored session.
   state.unsubscribe = instance.onChange(onAuthEvent);
   return true;
 }

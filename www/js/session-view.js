@@ -62,7 +62,10 @@ function renderSessionFacts(session) {
   ui.apiResult.className = "api-result";
 }
 
-/** The warning that a token which cannot be refreshed is about to run out. */
+/** The warning that a token which cannot be refreshed is about to run out.
+ *  Shown on pos-auth's `expiring` event, which also comes right after
+ *  `initial` for a restored session already inside the margin: the demo
+ *  never works the margin out itself. */
 export function showExpiring(session) {
   state.expiringToken = session.accessToken;
   const at = session.expiresAt === null ? null : clockTime(session.expiresAt);
@@ -73,16 +76,6 @@ export function showExpiring(session) {
   ui.expiringBanner.hidden = false;
   setPill("Expiring", "warn");
   tick();
-}
-
-/** Whether a session that cannot refresh is already inside its warning margin.
- *  pos-auth emits `expiring` for a restored session inside the margin while
- *  the client is being constructed, before `onChange` can subscribe, so after
- *  a reload the page works it out itself: margin = min(60 s, lifetime / 2). */
-export function insideMargin(session) {
-  if (session.canRefresh || session.expiresAt === null) return false;
-  const margin = Math.min(60_000, Math.max(0, session.expiresAt - state.tokenSince) / 2);
-  return Date.now() >= session.expiresAt - margin;
 }
 
 export function hideExpiring() {
