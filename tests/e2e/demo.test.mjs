@@ -7,123 +7,55 @@
 //   cd tests && node --test e2e/demo.test.mjs
 //
 // Needs `make pkg` and the emulator binary. Environment: POS_EMULATOR_BIN
-// (default target/debug/pos-emulator), POS_PKG_DIR (default pkg/), CHROMIUM_BIN
+// (default target/debug/pos-emulator), POS_PKG_DIR (default pkg/), CHROMIUM
 // (default /usr/bin/chromium; a browser is never downloaded).
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { launchBrowser } from "./harness.mjs";
+import { newTenant, repo, useEmulator } from "../support/emulator.mjs";
+import { eventually } from "../support/wait.mjs";
 
-const repo = fileURLToPath(new URL("../../", import.meta.url));
 const outDir = fileURLToPath(new URL("./out/", import.meta.url));
-const emulatorBin = process.env.POS_EMULATOR_BIN || path.join(repo, "target/debug/pos-emulator");
 const pkgDir = process.env.POS_PKG_DIR || path.join(repo, "pkg");
-const chromiumBin = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
 
 const USER = { userName: "999", password: "1234", deviceName: "P01", name: "Majiteľ" };
 const CASHIER = { email: "cashier@example.com", password: "secret", name: "Коваленко Олена Петрівна", shift: "4000055255" };
 const ADMIN = { userName: "admin", password: "AdminPassword", name: "Administrator", email: "admin@example.com", role: 1 };
 const TOKEN_LIFETIME_S = 8;
 
-/** @type {import("node:child_process").ChildProcess | undefined} */
-let emulator;
-let emulatorLog = "";
-/** @type {string} */
-let baseUrl;
+const emulator = useEmulator({ before, after }, { pkg: pkgDir, args: ["--token-lifetime", String(TOKEN_LIFETIME_S)] });
 /** @type {import("playwright-core").Browser | undefined} */
 let browser;
 
 // ------------------------------------------------------------------ helpers
 
-/** Polls `probe` until it returns a truthy value; fails with `what` and the last value seen. */
-async function eventually(what, probe, { timeout = 10_000, interval = 100 } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  let lastError;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const seen = lastError ? `last error: ${lastError.message}` : `last value: ${JSON.stringify(last)}`;
-      throw new Error(`timed out after ${timeout} ms waiting for ${what} (${seen})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
-}
-
-/** Starts the emulator and resolves with the URL it prints on its first stdout line. */
-function startEmulator() {
-  if (!existsSync(emulatorBin)) {
-    throw new Error(`emulator not found at ${emulatorBin}: build it (cargo build -p pos-emulator) or set POS_EMULATOR_BIN`);
-  }
-  if (!existsSync(path.join(pkgDir, "index.js"))) {
-    throw new Error(`${path.join(pkgDir, "index.js")} is missing: run \`make pkg\` first`);
-  }
-  const args = ["--port", "0", "--www", path.join(repo, "www"), "--pkg", pkgDir,
-    "--token-lifetime", String(TOKEN_LIFETIME_S)];
-  const child = spawn(emulatorBin, args, { stdio: ["ignore", "pipe", "pipe"] });
-  emulator = child;
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (chunk) => { emulatorLog = (emulatorLog + chunk).slice(-4000); });
-
-  return new Promise((resolve, reject) => {
-    let buffered = "";
-    const timer = setTimeout(() => fail(new Error("the emulator printed no URL within 30 s")), 30_000);
-    const fail = (err) => {
-      clearTimeout(timer);
-      reject(new Error(`${err.message}\nemulator stderr:\n${emulatorLog || "(empty)"}`));
-    };
-    child.once("error", fail);
-    child.once("exit", (code, signal) => fail(new Error(`the emulator exited early (code ${code}, signal ${signal})`)));
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", function onData(chunk) {
-      buffered += chunk;
-      const newline = buffered.indexOf("\n");
-      if (newline < 0) return;
-      child.stdout.off("data", onData);
-      child.stdout.resume(); // keep draining later output
-      const line = buffered.slice(0, newline).trim();
-      const url = line.match(/https?:\/\/\S+/)?.[0];
-      clearTimeout(timer);
-      child.removeAllListeners("exit");
-      if (!url) return fail(new Error(`no URL in the emulator's first line: ${JSON.stringify(line)}`));
-      resolve(url.replace(/\/+$/, ""));
-    });
-  });
-}
-
-async function stopEmulator() {
-  if (!emulator || emulator.exitCode !== null || emulator.signalCode !== null) return;
-  const exited = new Promise((resolve) => emulator.once("exit", resolve));
-  emulator.kill("SIGTERM");
-  const timer = setTimeout(() => emulator?.kill("SIGKILL"), 3000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A fresh context (own sessionStorage) and page, with uncaught page errors collected. */
-async function openPage({ viewport = { width: 1024, height: 768 } } = {}) {
+/**
+ * Runs `body(page)` on the demo in a fresh context (its own sessionStorage),
+ * then checks that the page threw nothing, and closes the context.
+ */
+async function onDemoPage(body, { viewport = { width: 1024, height: 768 } } = {}) {
   assert.ok(browser, "browser not started");
   const context = await browser.newContext({ viewport });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  if (process.env.E2E_DEBUG) {
-    page.on("console", (msg) => console.error(`[page ${msg.type()}] ${msg.text()}`));
-    page.on("requestfailed", (req) => console.error(`[request failed] ${req.url()} ${req.failure()?.errorText}`));
-    page.on("response", (res) => console.error(`[response] ${res.status()} ${res.url()}`));
+  try {
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    if (process.env.E2E_DEBUG) {
+      page.on("console", (msg) => console.error(`[page ${msg.type()}] ${msg.text()}`));
+      page.on("requestfailed", (req) => console.error(`[request failed] ${req.url()} ${req.failure()?.errorText}`));
+      page.on("response", (res) => console.error(`[response] ${res.status()} ${res.url()}`));
+    }
+    await page.goto(`${emulator.url}/`);
+    await body(page);
+    assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
+  } finally {
+    await context.close();
   }
-  await page.goto(`${baseUrl}/`);
-  return { context, page, pageErrors };
 }
 
 const text = async (page, selector) => ((await page.locator(selector).textContent()) ?? "").trim();
@@ -152,20 +84,20 @@ async function waitForLoginForm(page) {
   }
 }
 
-async function signIn(page, { password = USER.password } = {}) {
-  await waitForLoginForm(page);
-  await page.locator("#user-name").fill(USER.userName);
-  await page.locator("#password").fill(password);
-  await page.locator("#device").fill(USER.deviceName);
-  await page.locator("#device").press("Enter"); // Enter submits the form
+/**
+ * Fills the login form (input id → value, in order; the server first if
+ * given) and submits it: Enter in the last field, or a click on the button.
+ */
+async function submitLogin(page, fields, { server, click = false } = {}) {
+  if (server) await setServer(page, server);
+  for (const [id, value] of Object.entries(fields)) await page.locator(`#${id}`).fill(value);
+  if (click) await page.locator("#login-submit").click();
+  else await page.locator(`#${Object.keys(fields).at(-1)}`).press("Enter");
 }
 
-/** A fresh emulator tenant (own tokens and config) for one test; returns its root URL. */
-async function tenant(name, config) {
-  const root = `${baseUrl}/t/${name}-${process.pid}-${Date.now()}`;
-  const response = await fetch(`${root}/__emulator/config`, { method: "POST", body: JSON.stringify(config) });
-  assert.equal(response.status, 200, `emulator config: ${await response.text()}`);
-  return root;
+async function signIn(page, { password = USER.password } = {}) {
+  await waitForLoginForm(page);
+  await submitLogin(page, { "user-name": USER.userName, password, device: USER.deviceName });
 }
 
 /** Picks a back end in the switcher: with the keyboard (focus, arrow keys) or by value. */
@@ -196,9 +128,13 @@ async function visibleFields(page) {
   return shown;
 }
 
+/** Waits for the profile to show `name` (`when`: words for the failure message). */
+const profileShows = (page, name, when = "") =>
+  eventually(`#profile-name to show ${name}${when}`, async () => (await text(page, "#profile-name")) === name);
+
 async function expectSignedIn(page) {
   await page.locator("#profile-name").waitFor({ state: "visible" });
-  await eventually(`#profile-name to show ${USER.name}`, async () => (await text(page, "#profile-name")) === USER.name);
+  await profileShows(page, USER.name);
   assert.equal(await isVisible(page, "#login-form"), false, "the login form should be hidden while signed in");
 }
 
@@ -207,24 +143,15 @@ async function expectSignedIn(page) {
 describe("demo page", { timeout: 300_000 }, () => {
   before(async () => {
     mkdirSync(outDir, { recursive: true });
-    baseUrl = await startEmulator();
-    browser = await chromium.launch({
-      executablePath: chromiumBin,
-      args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-quic"],
-      timeout: 30_000,
-    });
+    browser = await launchBrowser();
   }, { timeout: 60_000 });
 
   after(async () => {
     await browser?.close().catch(() => {});
-    await stopEmulator();
   }, { timeout: 15_000 });
 
   test("signs in, refreshes automatically, calls the API and logs out", { timeout: 60_000 }, async () => {
-    const { context, page, pageErrors } = await openPage();
-    try {
+    await onDemoPage(async (page) => {
       await signIn(page);
       await expectSignedIn(page);
       assert.equal(await text(page, "#profile-user-name"), USER.userName);
@@ -258,30 +185,22 @@ describe("demo page", { timeout: 300_000 }, () => {
       await waitForLoginForm(page);
       assert.equal(await isVisible(page, "#session-view"), false, "the session view should be hidden after logout");
       await eventually("a `signedOut` event in the log", async () => (await eventTypes(page)).includes("signedOut"));
-      assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("a wrong password shows the server's message and the error code", { timeout: 30_000 }, async () => {
-    const { context, page, pageErrors } = await openPage();
-    try {
+    await onDemoPage(async (page) => {
       await signIn(page, { password: "wrong" });
       await page.locator("#login-error").waitFor({ state: "visible" });
       assert.equal(await text(page, "#login-error-message"), "Nesprávne meno alebo heslo.");
       assert.equal(await text(page, "#login-error-code"), "invalid_credentials");
       assert.equal(await isVisible(page, "#login-form"), true, "the login form should stay");
       assert.equal(await isVisible(page, "#session-view"), false, "nobody should be signed in");
-      assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("a reload keeps the cashier signed in", { timeout: 30_000 }, async () => {
-    const { context, page, pageErrors } = await openPage({ viewport: { width: 390, height: 844 } });
-    try {
+    await onDemoPage(async (page) => {
       await signIn(page);
       await expectSignedIn(page);
       await page.reload();
@@ -292,29 +211,21 @@ describe("demo page", { timeout: 300_000 }, () => {
       });
       assert.ok(await countdownSeconds(page) !== null, "the countdown should show a time after the reload");
       await page.screenshot({ path: path.join(outDir, "demo-phone.png"), fullPage: true });
-      assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
-    } finally {
-      await context.close();
-    }
+    }, { viewport: { width: 390, height: 844 } });
   });
   test("CashDesk: switch with the keyboard, sign in, see the shift, no refresh, reload, log out", { timeout: 60_000 }, async () => {
-    const root = await tenant("demo-cashdesk", { tokenLifetime: 600 });
-    const { context, page, pageErrors } = await openPage();
-    try {
+    const tenant = await newTenant(emulator.url, "demo-cashdesk", { tokenLifetime: 600 });
+    await onDemoPage(async (page) => {
       await waitForLoginForm(page);
       assert.deepEqual(await visibleFields(page), ["user-name", "password", "device"], "PORTOS fields first");
       await switchBackend(page, "cashdesk", { keyboard: true });
       assert.deepEqual(await visibleFields(page), ["email", "password", "developer-id"], "CashDesk fields");
-      assert.equal(await page.locator("#server").inputValue(), `${baseUrl}/cashdesk`, "the default CashDesk server");
+      assert.equal(await page.locator("#server").inputValue(), `${emulator.url}/cashdesk`, "the default CashDesk server");
 
-      await setServer(page, `${root}/cashdesk`);
-      await page.locator("#email").fill(CASHIER.email);
-      await page.locator("#developer-id").fill("4242");
-      await page.locator("#password").fill(CASHIER.password);
-      await page.locator("#password").press("Enter");
+      await submitLogin(page, { email: CASHIER.email, "developer-id": "4242", password: CASHIER.password }, { server: `${tenant.root}/cashdesk` });
 
       await page.locator("#profile-name").waitFor({ state: "visible" });
-      await eventually(`#profile-name to show ${CASHIER.name}`, async () => (await text(page, "#profile-name")) === CASHIER.name);
+      await profileShows(page, CASHIER.name);
       assert.equal(await text(page, "#profile-user-name"), CASHIER.email);
       assert.match(await text(page, "#shift-number"), new RegExp(`\\b${CASHIER.shift}\\b`));
       assert.equal(await text(page, "#shift-rro"), "active");
@@ -329,8 +240,7 @@ describe("demo page", { timeout: 300_000 }, () => {
       const countdown = await eventually("the countdown to show a time", () => countdownSeconds(page));
       assert.ok(countdown > 500 && countdown <= 600, `countdown ${countdown}s for a 600 s token`);
 
-      const log = await (await fetch(`${root}/__emulator/requests`)).json();
-      const loginRequest = log.find((r) => r.path.endsWith("/cashdesk/api/v2/authenticate"));
+      const loginRequest = (await tenant.requests()).find((r) => r.path.endsWith("/cashdesk/api/v2/authenticate"));
       assert.equal(loginRequest?.headers["developer-id"], "4242", "the developer id goes out as a header");
 
       await page.screenshot({ path: path.join(outDir, "demo-cashdesk.png"), fullPage: true });
@@ -338,49 +248,38 @@ describe("demo page", { timeout: 300_000 }, () => {
       // A reload restores the CashDesk session (its own storage key) and the chosen back end.
       await page.reload();
       await page.locator("#profile-name").waitFor({ state: "visible" });
-      await eventually(`#profile-name to show ${CASHIER.name} after the reload`, async () => (await text(page, "#profile-name")) === CASHIER.name);
+      await profileShows(page, CASHIER.name, " after the reload");
       assert.match(await text(page, "#shift-number"), new RegExp(CASHIER.shift));
 
       await page.locator("#logout").click();
       await waitForLoginForm(page);
       assert.equal(await page.locator("#backend").inputValue(), "cashdesk", "the switcher keeps CashDesk");
       assert.deepEqual(await visibleFields(page), ["email", "password", "developer-id"]);
-      assert.equal(await page.locator("#server").inputValue(), `${root}/cashdesk`, "the server kept for CashDesk");
+      assert.equal(await page.locator("#server").inputValue(), `${tenant.root}/cashdesk`, "the server kept for CashDesk");
       await eventually("a `signedOut` event in the log", async () => (await eventTypes(page)).includes("signedOut"));
 
       // Back to PORTOS: its own fields and default server.
       await switchBackend(page, "portos", { keyboard: true });
       assert.deepEqual(await visibleFields(page), ["user-name", "password", "device"]);
-      assert.equal(await page.locator("#server").inputValue(), `${baseUrl}/portos`);
-      assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
-    } finally {
-      await context.close();
-    }
+      assert.equal(await page.locator("#server").inputValue(), `${emulator.url}/portos`);
+    });
   });
 
   test("CashDesk without an open shift says so", { timeout: 30_000 }, async () => {
-    const root = await tenant("demo-noshift", { tokenLifetime: 600 });
+    const tenant = await newTenant(emulator.url, "demo-noshift", { tokenLifetime: 600 });
     // The next login answers with a body of the vendor's shape: no shift, no active register.
-    const fault = await fetch(`${root}/__emulator/fault`, {
-      method: "POST",
-      body: JSON.stringify({
-        method: "POST", path: "/cashdesk/api/v2/authenticate", status: 200,
-        body: {
-          active_rro: false, developer_id: null, opened_shift: null,
-          token: "Bearer opaque-token-for-the-demo", token_expires_at: "01.01.2099 10:00",
-          user: { full_name: CASHIER.name, uuid: "67c3a1d2-8f4b-4e6a-9d49-bcc7e4631977", email: CASHIER.email },
-        },
-      }),
+    await tenant.fault({
+      method: "POST", path: "/cashdesk/api/v2/authenticate", status: 200,
+      body: {
+        active_rro: false, developer_id: null, opened_shift: null,
+        token: "Bearer opaque-token-for-the-demo", token_expires_at: "01.01.2099 10:00",
+        user: { full_name: CASHIER.name, uuid: "67c3a1d2-8f4b-4e6a-9d49-bcc7e4631977", email: CASHIER.email },
+      },
     });
-    assert.equal(fault.status, 200, await fault.text());
-    const { context, page, pageErrors } = await openPage();
-    try {
+    await onDemoPage(async (page) => {
       await waitForLoginForm(page);
       await switchBackend(page, "cashdesk");
-      await setServer(page, `${root}/cashdesk`);
-      await page.locator("#email").fill(CASHIER.email);
-      await page.locator("#password").fill(CASHIER.password);
-      await page.locator("#login-submit").click();
+      await submitLogin(page, { email: CASHIER.email, password: CASHIER.password }, { server: `${tenant.root}/cashdesk`, click: true });
       await page.locator("#profile-name").waitFor({ state: "visible" });
       assert.equal(await text(page, "#profile-name"), CASHIER.name);
       assert.equal(await text(page, "#shift-number"), "no open shift");
@@ -388,24 +287,17 @@ describe("demo page", { timeout: 300_000 }, () => {
       assert.equal(await isVisible(page, "#shift-developer-id"), false, "no developer id row when none was echoed");
       await page.locator("#logout").click();
       await waitForLoginForm(page);
-      assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("CashDesk: a short token warns before it runs out, also after a reload, then the session ends", { timeout: 40_000 }, async () => {
     // Margin = min(60 s, lifetime / 2): `expiring` at ~4 s, `expired` at ~8 s.
-    const root = await tenant("demo-cashdesk-short", { tokenLifetime: 8 });
-    const { context, page, pageErrors } = await openPage();
-    try {
+    const { root } = await newTenant(emulator.url, "demo-cashdesk-short", { tokenLifetime: 8 });
+    await onDemoPage(async (page) => {
       await waitForLoginForm(page);
       await switchBackend(page, "cashdesk");
-      await setServer(page, `${root}/cashdesk`);
-      await page.locator("#email").fill(CASHIER.email);
-      await page.locator("#password").fill(CASHIER.password);
-      await page.locator("#password").press("Enter");
-      await eventually(`#profile-name to show ${CASHIER.name}`, async () => (await text(page, "#profile-name")) === CASHIER.name);
+      await submitLogin(page, { email: CASHIER.email, password: CASHIER.password }, { server: `${root}/cashdesk` });
+      await profileShows(page, CASHIER.name);
       const signedInAt = Date.now();
       assert.equal(await isVisible(page, "#expiring-banner"), false, "no warning right after sign-in");
 
@@ -419,7 +311,7 @@ describe("demo page", { timeout: 300_000 }, () => {
 
       // A reload inside the margin restores the session and still warns.
       await page.reload();
-      await eventually(`#profile-name to show ${CASHIER.name} after the reload`, async () => (await text(page, "#profile-name")) === CASHIER.name);
+      await profileShows(page, CASHIER.name, " after the reload");
       assert.equal(await isVisible(page, "#expiring-banner"), true, "the warning stays after a reload");
       assert.equal(await text(page, "#state-pill"), "Expiring");
 
@@ -432,28 +324,21 @@ describe("demo page", { timeout: 300_000 }, () => {
       assert.equal(await page.locator("#backend").inputValue(), "cashdesk");
       assert.equal(await page.locator("#email").inputValue(), CASHIER.email, "the e-mail stays for the next sign-in");
       await eventually("an `expired` event in the log", async () => (await eventTypes(page)).includes("expired"));
-      assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("MetaDefender: switch, sign in, see the role and the refresh-token expiry, refresh, log out", { timeout: 40_000 }, async () => {
-    const root = await tenant("demo-metadefender", { tokenLifetime: 600, refreshLifetime: 3600 });
-    const { context, page, pageErrors } = await openPage();
-    try {
+    const { root } = await newTenant(emulator.url, "demo-metadefender", { tokenLifetime: 600, refreshLifetime: 3600 });
+    await onDemoPage(async (page) => {
       await waitForLoginForm(page);
       await switchBackend(page, "metadefender");
       assert.deepEqual(await visibleFields(page), ["user-name", "password"], "MetaDefender fields");
-      assert.equal(await page.locator("#server").inputValue(), `${baseUrl}/metadefender`);
+      assert.equal(await page.locator("#server").inputValue(), `${emulator.url}/metadefender`);
 
-      await setServer(page, `${root}/metadefender`);
-      await page.locator("#user-name").fill(ADMIN.userName);
-      await page.locator("#password").fill(ADMIN.password);
-      await page.locator("#password").press("Enter");
+      await submitLogin(page, { "user-name": ADMIN.userName, password: ADMIN.password }, { server: `${root}/metadefender` });
 
       await page.locator("#profile-name").waitFor({ state: "visible" });
-      await eventually(`#profile-name to show ${ADMIN.name}`, async () => (await text(page, "#profile-name")) === ADMIN.name);
+      await profileShows(page, ADMIN.name);
       assert.equal(await text(page, "#profile-user-name"), ADMIN.userName);
       assert.equal(await text(page, "#profile-email"), ADMIN.email);
       assert.equal(await text(page, "#profile-role"), `Role ${ADMIN.role}`);
@@ -474,9 +359,6 @@ describe("demo page", { timeout: 300_000 }, () => {
       await waitForLoginForm(page);
       assert.equal(await page.locator("#backend").inputValue(), "metadefender");
       await eventually("a `signedOut` event in the log", async () => (await eventTypes(page)).includes("signedOut"));
-      assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
