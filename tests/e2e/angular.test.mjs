@@ -11,7 +11,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as esbuild from "esbuild";
-import { repo, emulatorAndBrowser, shortLivedTenant } from "./harness.mjs";
+import { repo, emulatorAndBrowser } from "./harness.mjs";
+import { newTenant } from "../support/emulator.mjs";
 
 const out = path.join(repo, "tests/e2e/out/angular");
 const www = path.join(out, "www");
@@ -34,11 +35,11 @@ before(async () => {
     logLevel: "error",
   });
 });
-// startEmulator passes the repo's www first; the emulator keeps the last --www.
-const env = emulatorAndBrowser([], ["--www", www]);
+const env = emulatorAndBrowser([], { www });
 
 test("signed in inside NgZone: the app is stable, and listeners run in Angular's zone", async () => {
-  const base = await shortLivedTenant(env.emulator.url, "angular");
+  // 4 s tokens: a background refresh about 2 s after sign-in.
+  const { root: base } = await newTenant(env.emulator.url, "angular", { tokenLifetime: 4 });
   const page = await env.browser.newPage();
   try {
     await page.goto(`${env.emulator.url}/blank.html`);
@@ -86,7 +87,7 @@ test("signed in inside NgZone: the app is stable, and listeners run in Angular's
 });
 
 test("a page's own Zone global that is not zone.js, or throws, changes nothing", async () => {
-  const base = await shortLivedTenant(env.emulator.url, "not-zone");
+  const { root: base } = await newTenant(env.emulator.url, "not-zone", { tokenLifetime: 4 });
   const page = await env.browser.newPage();
   try {
     await page.goto(`${env.emulator.url}/blank.html`);

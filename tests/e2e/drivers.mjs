@@ -15,21 +15,11 @@ import { createServer } from "node:net";
 import puppeteer from "puppeteer-core";
 import { remote } from "webdriverio";
 import { launchBrowser } from "./harness.mjs";
+import { eventually } from "../support/wait.mjs";
 
 const FIREFOX = process.env.FIREFOX ?? "/usr/bin/firefox-esr";
 const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER ?? "/usr/bin/WebKitWebDriver";
 const MINIBROWSER = process.env.MINIBROWSER ?? "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
-
-/** Polls `probe` until it answers something truthy. */
-export async function eventually(what, probe, timeout = 10_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function freePort() {
   return new Promise((resolve) => {
@@ -76,7 +66,7 @@ export async function webkit() {
         "wdio:enforceWebDriverClassic": true,
         "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] },
       },
-    }), 20_000);
+    }), { timeout: 20_000 });
   await session.setTimeout({ script: 20_000 });
   // One session drives every window: switch to a page's window before each call.
   const wrap = (handle) => ({

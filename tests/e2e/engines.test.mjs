@@ -8,8 +8,10 @@
 // tabs to 1 s, so a duplicate opens as a window of its own.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { eventually, firefox, webkit } from "./drivers.mjs";
-import { assertSharedRefreshes, startEmulator } from "./harness.mjs";
+import { firefox, webkit } from "./drivers.mjs";
+import { assertSharedSession, tabClient } from "./harness.mjs";
+import { newTenant, useEmulator } from "../support/emulator.mjs";
+import { eventually } from "../support/wait.mjs";
 
 const BACKENDS = [
   { backend: "portos", name: "Majiteľ", fields: { "user-name": "999", password: "1234", device: "P01" } },
@@ -17,26 +19,14 @@ const BACKENDS = [
   { backend: "metadefender", name: "Administrator", fields: { "user-name": "admin", password: "AdminPassword" } },
 ];
 
-/** A fresh emulator tenant with `config`; returns its root URL. */
-async function tenant(emulatorUrl, name, config) {
-  const root = `${emulatorUrl}/t/${name}${process.pid}${Date.now()}`;
-  const answer = await fetch(`${root}/__emulator/config`, { method: "POST", body: JSON.stringify(config) });
-  assert.equal(answer.status, 200);
-  return root;
-}
-
 for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
   describe(engine, { timeout: 120_000 }, () => {
-    let emulator;
+    const emulator = useEmulator({ before, after });
     let browser;
     before(async () => {
-      emulator = await startEmulator();
       browser = await launch();
     });
-    after(async () => {
-      await browser?.close();
-      emulator?.stop();
-    });
+    after(() => browser?.close());
 
     // The demo page imports the package itself when it boots. In WebKit a
     // dynamic import() of the package while that first import is still
@@ -49,7 +39,7 @@ for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
 
     for (const { backend, name, fields } of BACKENDS) {
       test(`the demo signs in to ${backend}`, async () => {
-        const root = await tenant(emulator.url, `engines-${backend}`, { tokenLifetime: 600 });
+        const { root } = await newTenant(emulator.url, `engines-${backend}`, { tokenLifetime: 600 });
         const page = await browser.open(`${emulator.url}/`);
         // Booted: the package loaded and the login view replaced the boot message.
         await eventually("the login form", () =>
@@ -81,7 +71,8 @@ for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
     }
 
     test("methods work detached; accessToken refreshes first inside minValidity", async () => {
-      const base = await tenant(emulator.url, "engines-detached", { tokenLifetime: 600 });
+      const tenant = await newTenant(emulator.url, "engines-detached", { tokenLifetime: 600 });
+      const base = tenant.root;
       const page = await browser.open(`${emulator.url}/`);
       await booted(page);
       const seen = await page.run(async (base) => {
@@ -100,24 +91,16 @@ for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
         return { status: profile.status, same, rotated: rotated !== signedIn.accessToken, events };
       }, base);
       assert.deepEqual(seen, { status: 200, same: true, rotated: true, events: ["initial", "signedIn", "refreshed"] });
-      const counts = await (await fetch(`${base}/__emulator/counts`)).json();
-      assert.equal(counts["POST /portos/api/auth/refresh"], 1);
+      assert.equal(await tenant.refreshes(), 1);
     });
 
     test("duplicated tabs refresh once per rotation and sign out together", async () => {
-      const base = await tenant(emulator.url, "engines-tabs", { tokenLifetime: 4 });
+      const tenant = await newTenant(emulator.url, "engines-tabs", { tokenLifetime: 4 });
       const signedInAt = Date.now();
       const first = await browser.open(`${emulator.url}/`);
       const setUp = async (page, login) => {
         await booted(page);
-        return page.run(async ({ base, login }) => {
-          const m = await import("/pkg/index.js");
-          window.client = new m.AuthClient({ baseUrl: `${base}/portos`, storageKey: base });
-          window.events = [];
-          window.client.onChange((e) => window.events.push(e.type));
-          if (login) await window.client.login({ userName: "999", password: "1234", deviceName: "P01" });
-          return window.client.session()?.accessToken ?? null;
-        }, { base, login });
+        return page.run(tabClient, { base: tenant.root, login });
       };
       const original = await setUp(first, true);
       const second = await first.duplicate();
@@ -126,12 +109,10 @@ for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
       // Tokens live 3–4 s and refresh at half-life: a rotation every 1.5–2 s.
       await new Promise((r) => setTimeout(r, 5000));
       const tokens = await Promise.all([first, second].map((p) => p.run(() => window.client.session()?.accessToken)));
-      assert.ok(tokens[0], "the first tab is still signed in");
-      assert.equal(tokens[0], tokens[1], "both tabs hold the newest token");
-      await assertSharedRefreshes(base, signedInAt);
+      await assertSharedSession(tenant, signedInAt, tokens);
 
       await first.run(() => window.client.logout());
-      await eventually("the duplicate to sign out", () => second.run(() => window.client.session() === null), 3000);
+      await eventually("the duplicate to sign out", () => second.run(() => window.client.session() === null), { timeout: 3000 });
       assert.ok(await second.run(() => window.events.includes("signedOut")));
     });
   });

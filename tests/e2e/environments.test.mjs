@@ -9,7 +9,8 @@ import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { repo, emulatorAndBrowser, shortLivedTenant } from "./harness.mjs";
+import { repo, emulatorAndBrowser, pageReport } from "./harness.mjs";
+import { newTenant } from "../support/emulator.mjs";
 
 const out = path.join(repo, "tests/e2e/out/environments");
 const www = path.join(out, "www");
@@ -116,46 +117,42 @@ before(() => {
   for (const [name, text] of Object.entries(PAGES)) writeFileSync(path.join(www, name), text);
   writeFileSync(path.join(out, "node-client.mjs"), NODE_SCRIPT);
 });
-// startEmulator passes the repo's www first; the emulator keeps the last --www.
-const env = emulatorAndBrowser([], ["--www", www]);
+const env = emulatorAndBrowser([], { www });
 
-
-async function refreshCount(base) {
-  const counts = await (await fetch(`${base}/__emulator/counts`)).json();
-  return counts["POST /portos/api/auth/refresh"] ?? 0;
-}
+/** A fresh tenant with 4 s tokens: refreshed at half-life, about 2 s after sign-in. */
+const shortLived = (label) => newTenant(env.emulator.url, label, { tokenLifetime: 4 });
 
 /**
- * What the module Worker (or SharedWorker) `script` started from `page` posts,
- * until it refreshed or failed, or 9 s passed (a 4 s token is refreshed
- * after 1.5-2 s).
+ * What the module Worker (or SharedWorker) `script`, started from a blank
+ * page of its own, posts until it refreshed or failed, or 9 s passed (a 4 s
+ * token is refreshed after 1.5-2 s). `consoleLines`, if given, collects the
+ * page's and the worker's console.
  */
-function workerMessages(page, script, base, shared) {
-  return page.evaluate(({ url, shared }) => new Promise((resolve) => {
-    const seen = [];
-    const worker = new (shared ? SharedWorker : Worker)(url, { type: "module" });
-    (shared ? worker.port : worker).onmessage = ({ data }) => {
-      seen.push(data);
-      if (data.type === "refreshed" || data.type === "error") resolve(seen);
-    };
-    worker.onerror = (e) => { seen.push({ type: "workerError", message: e.message }); resolve(seen); };
-    setTimeout(() => resolve(seen), 9000);
-  }), { url: `${script}?base=${encodeURIComponent(base)}`, shared });
-}
-
-test("a module Worker: background refresh, and the session in memory without a warning", async (t) => {
-  const base = await shortLivedTenant(env.emulator.url, "worker");
+async function workerMessages(script, base, { shared = false, consoleLines } = {}) {
   const page = await env.browser.newPage();
-  const consoleLines = [];
   // Playwright reports a worker's console on its page too, with worker() set.
-  page.on("console", (m) => consoleLines.push(`${m.worker() ? "worker" : "page"} ${m.type()}: ${m.text()}`));
-  let messages;
+  if (consoleLines) page.on("console", (m) => consoleLines.push(`${m.worker() ? "worker" : "page"} ${m.type()}: ${m.text()}`));
   try {
     await page.goto(`${env.emulator.url}/blank.html`);
-    messages = await workerMessages(page, "/worker.js", base, false);
+    return await page.evaluate(({ url, shared }) => new Promise((resolve) => {
+      const seen = [];
+      const worker = new (shared ? SharedWorker : Worker)(url, { type: "module" });
+      (shared ? worker.port : worker).onmessage = ({ data }) => {
+        seen.push(data);
+        if (data.type === "refreshed" || data.type === "error") resolve(seen);
+      };
+      worker.onerror = (e) => { seen.push({ type: "workerError", message: e.message }); resolve(seen); };
+      setTimeout(() => resolve(seen), 9000);
+    }), { url: `${script}?base=${encodeURIComponent(base)}`, shared });
   } finally {
     await page.close();
   }
+}
+
+test("a module Worker: background refresh, and the session in memory without a warning", async (t) => {
+  const tenant = await shortLived("worker");
+  const consoleLines = [];
+  const messages = await workerMessages("/worker.js", tenant.root, { consoleLines });
   const types = messages.map((m) => m.type);
   const signedIn = messages.find((m) => m.type === "signedIn");
   assert.ok(!types.includes("error") && !types.includes("workerError"), `the worker failed: ${JSON.stringify(messages)}`);
@@ -165,7 +162,7 @@ test("a module Worker: background refresh, and the session in memory without a w
     const refreshed = messages.find((m) => m.type === "refreshed");
     assert.ok(refreshed, `no background refresh in the worker within 9 s; events: ${JSON.stringify(types)}`);
     assert.notEqual(refreshed.token, signedIn.token, "the refresh brought a new token");
-    assert.ok(await refreshCount(base) >= 1, "the emulator saw the refresh");
+    assert.ok(await tenant.refreshes() >= 1, "the emulator saw the refresh");
   });
 
   await t.test("no sessionStorage warning", () => {
@@ -207,12 +204,12 @@ function runNodeClient(base, mode) {
 }
 
 /** The parts of a Node run as subtests, so each failure is reported. */
-async function assertRefreshedQuietly(t, run, base) {
+async function assertRefreshedQuietly(t, run, tenant) {
   assert.ok(run.result, `the script printed its result: stdout ${JSON.stringify(run.stdout)}, stderr ${JSON.stringify(run.stderr)}`);
   await t.test("the client refreshes by itself", async () => {
     assert.ok(!run.result.timedOut, `no background refresh in Node within 10 s; events: ${JSON.stringify(run.result.events)}`);
     assert.deepEqual(run.result.events.slice(0, 3), ["initial", "signedIn", "refreshed"]);
-    assert.ok(await refreshCount(base) >= 1, "the emulator saw the refresh");
+    assert.ok(await tenant.refreshes() >= 1, "the emulator saw the refresh");
   });
   await t.test("no sessionStorage warning", () => {
     assert.doesNotMatch(run.stdout + run.stderr, /sessionStorage/i, "plain Node has no sessionStorage: memory, without a warning");
@@ -220,15 +217,8 @@ async function assertRefreshedQuietly(t, run, base) {
 }
 
 test("a module SharedWorker: signed in, refreshed in the background", async () => {
-  const base = await shortLivedTenant(env.emulator.url, "shared-worker");
-  const page = await env.browser.newPage();
-  let messages;
-  try {
-    await page.goto(`${env.emulator.url}/blank.html`);
-    messages = await workerMessages(page, "/shared.js", base, true);
-  } finally {
-    await page.close();
-  }
+  const tenant = await shortLived("shared-worker");
+  const messages = await workerMessages("/shared.js", tenant.root, { shared: true });
   const types = messages.map((m) => m.type);
   assert.ok(!types.includes("error") && !types.includes("workerError"), `the shared worker failed: ${JSON.stringify(messages)}`);
   const signedIn = messages.find((m) => m.type === "signedIn");
@@ -250,9 +240,9 @@ test("a service worker cannot load the package, as the README says (top-level aw
 });
 
 test("Node: background refresh, no storage warning, and the process ends promptly after dispose()", async (t) => {
-  const base = await shortLivedTenant(env.emulator.url, "node-dispose");
-  const run = await runNodeClient(base, "dispose");
-  await assertRefreshedQuietly(t, run, base);
+  const tenant = await shortLived("node-dispose");
+  const run = await runNodeClient(tenant.root, "dispose");
+  await assertRefreshedQuietly(t, run, tenant);
   await t.test("exits by itself after dispose()", () => {
     assert.ok(!run.result.timedOut, "(measured only after a background refresh)");
     assert.equal(run.killed, false, "the process ended by itself");
@@ -262,11 +252,11 @@ test("Node: background refresh, no storage warning, and the process ends promptl
 });
 
 test("Node: a client that is never disposed does not keep the process alive", async (t) => {
-  const base = await shortLivedTenant(env.emulator.url, "node-keep");
+  const tenant = await shortLived("node-keep");
   // The next refresh is due about 2 s after the first one; a timer that held
   // the loop would re-arm itself for as long as the refresh token lives.
-  const run = await runNodeClient(base, "keep");
-  await assertRefreshedQuietly(t, run, base);
+  const run = await runNodeClient(tenant.root, "keep");
+  await assertRefreshedQuietly(t, run, tenant);
   await t.test("exits by itself with the client alive", () => {
     assert.ok(!run.result.timedOut, "(measured only after a background refresh has armed the next one)");
     assert.equal(run.killed, false, `the process was still running ${run.lingeredMs} ms after its script ended`);
@@ -283,38 +273,28 @@ test("Node: a relative baseUrl has no location to resolve against, so it is inva
 });
 
 test("a CSP without 'wasm-unsafe-eval': the import succeeds and everything but new AuthError fails 'unsupported'", async () => {
-  const page = await env.browser.newPage();
-  const pageErrors = [];
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  try {
-    await page.goto(`${env.emulator.url}/csp.html`);
-    await page.waitForFunction(() => document.getElementById("out").textContent !== "loading", null, { timeout: 15_000 })
-      .catch(() => {});
-    const text = await page.textContent("#out");
-    assert.notEqual(text, "loading", `the page never reported: ${JSON.stringify(pageErrors)}`);
-    const r = JSON.parse(text);
+  const { text, pageErrors } = await pageReport(env.browser, `${env.emulator.url}/csp.html`);
+  assert.notEqual(text, "loading", `the page never reported: ${JSON.stringify(pageErrors)}`);
+  const r = JSON.parse(text);
 
-    assert.equal(r.wasmRefused, true, "the page's CSP must refuse WebAssembly for this test to mean anything");
-    assert.equal(r.imported, true, `importing never throws: ${r.importError}`);
-    assert.deepEqual(pageErrors, []);
+  assert.equal(r.wasmRefused, true, "the page's CSP must refuse WebAssembly for this test to mean anything");
+  assert.equal(r.imported, true, `importing never throws: ${r.importError}`);
+  assert.deepEqual(pageErrors, []);
 
-    const unsupported = (what, outcome) => {
-      assert.equal(outcome.authError, true, `${what}: an AuthError: ${JSON.stringify(outcome)}`);
-      assert.equal(outcome.code, "unsupported", `${what}: ${JSON.stringify(outcome)}`);
-    };
-    assert.ok(r.construct.threw, `new AuthClient throws: ${JSON.stringify(r.construct)}`);
-    unsupported("new AuthClient", r.construct);
-    assert.match(r.construct.message, /WebAssembly/);
-    assert.match(r.construct.message, /CSP|Content[- ]Security[- ]Policy/i);
-    assert.ok(r.session.threw, `session() throws: ${JSON.stringify(r.session)}`);
-    unsupported("session()", r.session);
-    assert.ok(r.configure.threw, `configure() throws: ${JSON.stringify(r.configure)}`);
-    unsupported("configure()", r.configure);
-    assert.ok(r.login.rejected, `login() rejects rather than throwing: ${JSON.stringify(r.login)}`);
-    unsupported("login()", r.login);
+  const unsupported = (what, outcome) => {
+    assert.equal(outcome.authError, true, `${what}: an AuthError: ${JSON.stringify(outcome)}`);
+    assert.equal(outcome.code, "unsupported", `${what}: ${JSON.stringify(outcome)}`);
+  };
+  assert.ok(r.construct.threw, `new AuthClient throws: ${JSON.stringify(r.construct)}`);
+  unsupported("new AuthClient", r.construct);
+  assert.match(r.construct.message, /WebAssembly/);
+  assert.match(r.construct.message, /CSP|Content[- ]Security[- ]Policy/i);
+  assert.ok(r.session.threw, `session() throws: ${JSON.stringify(r.session)}`);
+  unsupported("session()", r.session);
+  assert.ok(r.configure.threw, `configure() throws: ${JSON.stringify(r.configure)}`);
+  unsupported("configure()", r.configure);
+  assert.ok(r.login.rejected, `login() rejects rather than throwing: ${JSON.stringify(r.login)}`);
+  unsupported("login()", r.login);
 
-    assert.deepEqual(r.authError, { instance: true, code: "network", message: "x" }, "new AuthError still works");
-  } finally {
-    await page.close();
-  }
+  assert.deepEqual(r.authError, { instance: true, code: "network", message: "x" }, "new AuthError still works");
 });

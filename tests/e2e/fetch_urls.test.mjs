@@ -10,6 +10,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { emulatorAndBrowser } from "./harness.mjs";
+import { newTenant } from "../support/emulator.mjs";
 
 const env = emulatorAndBrowser();
 
@@ -22,11 +23,11 @@ const TRICKS = [
 ];
 
 test("client.fetch sends the token only under the base, for URLs that only look under it", async () => {
-  const tenant = `urls${Date.now()}`;
+  const tenant = await newTenant(env.emulator.url, "urls");
   const page = await env.browser.newPage();
   await page.goto(`${env.emulator.url}/`);
   const origin = env.emulator.url;
-  const basePath = `/t/${tenant}/portos`;
+  const basePath = new URL(tenant.portos).pathname;
   const sent = [];
   page.on("request", (r) => sent.push(r));
   const inputs = [...TRICKS.map((t) => origin + basePath + t), ...TRICKS.map((t) => basePath + t), `${origin}${basePath}/api/auth`, `${basePath}/api/auth`];

@@ -1,33 +1,15 @@
-// Shared by the e2e tests: start pos-emulator on a free loopback port and
-// launch Debian's Chromium through playwright-core (no downloaded browser).
-import { execFileSync, spawn } from "node:child_process";
+// Shared by the e2e tests: launch Debian's Chromium through playwright-core
+// (no downloaded browser) next to the emulator (support/emulator.mjs), and
+// install the packed package into a throwaway app.
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
+import { repo, useEmulator } from "../support/emulator.mjs";
 
-export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-export async function startEmulator(args = []) {
-  const bin = process.env.POS_EMULATOR_BIN ?? path.join(repo, "target/debug/pos-emulator");
-  const child = spawn(bin, ["--port", "0", "--www", path.join(repo, "www"), "--pkg", path.join(repo, "pkg"), ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let buffered = "";
-    child.stdout.on("data", (chunk) => {
-      buffered += chunk;
-      const line = buffered.split("\n")[0];
-      if (buffered.includes("\n")) resolve(line.trim());
-    });
-    child.on("exit", (code) => reject(new Error(`pos-emulator exited with ${code}`)));
-    // unref'd: a pending start-up deadline must not hold a test file open for 10 s.
-    setTimeout(() => reject(new Error("pos-emulator did not start in 10 s")), 10_000).unref();
-  });
-  return { url, stop: () => child.kill() };
-}
+export { repo };
 
 /**
  * Installs exactly what `npm pack` of pkg/ ships as `app/node_modules/pos-auth`,
@@ -57,47 +39,69 @@ export function launchBrowser(extraArgs = []) {
 }
 
 /**
- * For a test file: starts the emulator (with `emulatorArgs`, such as
- * `["--www", dir]` for the file's own pages) and a browser before its tests
- * and stops both after them. The returned object holds `emulator` and
- * `browser` once the tests run.
+ * For a test file: starts the emulator (serving `www`, the repo's www/ unless
+ * given, for the file's own pages) and a browser before its tests and stops
+ * both after them. The returned object holds `emulator` and `browser` once
+ * the tests run.
  */
-export function emulatorAndBrowser(browserArgs = [], emulatorArgs = []) {
-  const env = { emulator: null, browser: null };
+export function emulatorAndBrowser(browserArgs = [], { www } = {}) {
+  const env = { emulator: useEmulator({ before, after }, { www }), browser: null };
   before(async () => {
-    env.emulator = await startEmulator(emulatorArgs);
     env.browser = await launchBrowser(browserArgs);
   });
-  after(async () => {
-    await env.browser?.close();
-    env.emulator?.stop();
-  });
+  after(() => env.browser?.close());
   return env;
 }
 
-/** A fresh tenant of the emulator at `url` with 4 s access tokens (refreshed about 2 s in). */
-export async function shortLivedTenant(url, name) {
-  const base = `${url}/t/${name}${Date.now()}`;
-  const res = await fetch(`${base}/__emulator/config`, { method: "POST", body: JSON.stringify({ tokenLifetime: 4 }) });
-  if (res.status !== 200) throw new Error(`emulator config: ${res.status}`);
-  return base;
+/**
+ * What duplicated tabs sharing one session must show at the emulator
+ * `tenant` since `signedInAt`, with 4 s tokens refreshed at half-life (their
+ * `exp` is whole seconds, so a rotation comes every 1.5–2 s): both tabs hold
+ * the same, newest token (`tokens`, one a tab), at least one refresh, at most
+ * one per rotation for both tabs together (tabs that each refreshed would
+ * show about twice as many), and no refresh token sent twice (the tab that
+ * waited for the lock took its peer's rotation instead of spending the old
+ * token again).
+ */
+export async function assertSharedSession(tenant, signedInAt, tokens) {
+  assert.ok(tokens[0], "the first tab is still signed in");
+  assert.equal(tokens[0], tokens[1], "both tabs hold the newest token");
+  const rotations = Math.floor((Date.now() - signedInAt) / 1500);
+  const refreshes = await tenant.refreshes();
+  assert.ok(refreshes >= 1 && refreshes <= rotations, `one refresh per rotation for both tabs: ${refreshes} refreshes in ${rotations} rotations`);
+  const spent = (await tenant.requests("POST", "/portos/api/auth/refresh")).map((r) => r.body);
+  assert.equal(new Set(spent).size, spent.length, "a refresh token was sent twice");
 }
 
 /**
- * What duplicated tabs sharing one session must show at the emulator tenant
- * `base` since `signedInAt`, with 4 s tokens refreshed at half-life (their
- * `exp` is whole seconds, so a rotation comes every 1.5–2 s): at least one
- * refresh, at most one per rotation for both tabs together (tabs that each
- * refreshed would show about twice as many), and no refresh token sent twice
- * (the tab that waited for the lock took its peer's rotation instead of
- * spending the old token again).
+ * Run in a tab (page.evaluate, or a driver's run): a client of the tenant at
+ * `base` with its own storage key, whose events go to `window.events`;
+ * signs in if `login`. Resolves with its access token, or null.
  */
-export async function assertSharedRefreshes(base, signedInAt) {
-  const counts = await (await fetch(`${base}/__emulator/counts`)).json();
-  const rotations = Math.floor((Date.now() - signedInAt) / 1500);
-  const refreshes = counts["POST /portos/api/auth/refresh"] ?? 0;
-  assert.ok(refreshes >= 1 && refreshes <= rotations, `one refresh per rotation for both tabs: ${refreshes} refreshes in ${rotations} rotations`);
-  const requests = await (await fetch(`${base}/__emulator/requests`)).json();
-  const spent = requests.filter((r) => r.method === "POST" && r.path === "/portos/api/auth/refresh").map((r) => r.body);
-  assert.equal(new Set(spent).size, spent.length, "a refresh token was sent twice");
+export async function tabClient({ base, login }) {
+  const m = await import("/pkg/index.js");
+  window.client = new m.AuthClient({ baseUrl: `${base}/portos`, storageKey: base });
+  window.events = [];
+  window.client.onChange((e) => window.events.push(e.type));
+  if (login) await window.client.login({ userName: "999", password: "1234", deviceName: "P01" });
+  return window.client.session()?.accessToken ?? null;
+}
+
+/**
+ * Opens `url` in a new page of `browser` and waits up to 15 s for its `#out`
+ * to stop saying "loading". Resolves with what it says then and the page's
+ * uncaught errors; the page is closed.
+ */
+export async function pageReport(browser, url) {
+  const page = await browser.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById("out").textContent !== "loading", null, { timeout: 15_000 })
+      .catch(() => {});
+    return { text: await page.textContent("#out"), pageErrors };
+  } finally {
+    await page.close();
+  }
 }

@@ -20,6 +20,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MEMORY_FLAGS, emulatorAndBrowser } from "./harness.mjs";
+import { newTenant } from "../support/emulator.mjs";
 
 const MiB = 1024 * 1024;
 const CYCLES = 10_000;
@@ -62,13 +63,13 @@ async function measureInPage() {
   };
 }
 
-async function freshPage(tenantName) {
+async function freshPage(tenantLabel) {
   const page = await env.browser.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
   await page.addInitScript(hookWasm);
   // Any document of the emulator's origin will do; this one runs no script.
   await page.goto(`${env.emulator.url}/pkg/package.json`);
-  const base = `${env.emulator.url}/t/${tenantName}`;
+  const { root: base } = await newTenant(env.emulator.url, tenantLabel);
   await page.evaluate((src) => { globalThis.measure = (0, eval)(`(${src})`); }, measureInPage.toString());
   await page.evaluate(async (base) => {
     globalThis.m = await import("/pkg/index.js");
@@ -95,7 +96,7 @@ function assertBounded(figures, { wasm = 2 * MiB, js = 5 * MiB, slots = 256 } = 
 }
 
 test("login / refresh / logout cycles leak neither wasm nor JS memory", { timeout: 180_000 }, async () => {
-  const page = await freshPage(`leaks${Date.now()}`);
+  const page = await freshPage("leaks");
   await page.evaluate(() => {
     globalThis.client = new m.AuthClient({ baseUrl: `${base}/portos`, storageKey: "leaks" });
     globalThis.events = 0;
@@ -139,7 +140,7 @@ test("login / refresh / logout cycles leak neither wasm nor JS memory", { timeou
 });
 
 test("onChange subscribe/unsubscribe pairs and client create/dispose pairs leak nothing", { timeout: 120_000 }, async () => {
-  const page = await freshPage(`leaks-pairs${Date.now()}`);
+  const page = await freshPage("leaks-pairs");
   await page.evaluate(async () => {
     globalThis.client = new m.AuthClient({ baseUrl: `${base}/portos`, storageKey: "leaks-pairs" });
     await client.login({ userName: "999", password: "1234", deviceName: "P01" });
@@ -195,7 +196,7 @@ test("onChange subscribe/unsubscribe pairs and client create/dispose pairs leak 
 });
 
 test("the package's default client refuses hostile arguments in a fresh page", { timeout: 60_000 }, async () => {
-  const page = await freshPage(`hostile-default${Date.now()}`);
+  const page = await freshPage("hostile-default");
   const problems = await page.evaluate(async () => {
     const problems = [];
     const values = {

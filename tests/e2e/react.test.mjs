@@ -14,8 +14,10 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "vite";
-import { chromium, eventually, firefox, webkit } from "./drivers.mjs";
-import { installPackedPackage, repo, startEmulator } from "./harness.mjs";
+import { chromium, firefox, webkit } from "./drivers.mjs";
+import { installPackedPackage, repo } from "./harness.mjs";
+import { newTenant, useEmulator } from "../support/emulator.mjs";
+import { eventually } from "../support/wait.mjs";
 
 const out = path.join(repo, "tests/e2e/out");
 const app = path.join(out, "react-app");
@@ -23,7 +25,6 @@ const www = path.join(out, "react-www");
 const MODES = ["production", "development"];
 const USER = { userName: "999", password: "1234", deviceName: "P01" };
 const NAME = "Majiteľ";
-let emulator;
 
 before(async () => {
   rmSync(app, { recursive: true, force: true });
@@ -41,24 +42,15 @@ before(async () => {
       build: { outDir: path.join(www, mode), emptyOutDir: true, minify: mode === "production" },
     });
   }
-  emulator = await startEmulator(["--www", www]);
 });
+// Started after the builds above, which it serves.
+const emulator = useEmulator({ before, after }, { www });
 
-after(() => emulator?.stop());
-
-/** A fresh emulator tenant with 4 s tokens; returns its root URL. */
-async function tenant(name) {
-  const root = `${emulator.url}/t/${name}-${process.pid}-${Date.now()}`;
-  const answer = await fetch(`${root}/__emulator/config`, { method: "POST", body: JSON.stringify({ tokenLifetime: 4 }) });
-  assert.equal(answer.status, 200);
-  return root;
-}
-
-const until = (page, what, fn, arg, timeout) => eventually(what, () => page.run(fn, arg), timeout);
+const until = (page, what, fn, arg, timeout) => eventually(what, () => page.run(fn, arg), { timeout });
 
 /** Signs in, waits for a background refresh, signs out, then has the server revoke the session. */
-async function sessionLifecycle(page, root) {
-  await page.run((base) => window.probe.start(base), `${root}/portos`);
+async function sessionLifecycle(page, tenant) {
+  await page.run((base) => window.probe.start(base), tenant.portos);
   await until(page, "both probes to render null before sign-in", () =>
     window.probe.text("session") === "null" && window.probe.text("event") === "null");
 
@@ -80,7 +72,7 @@ async function sessionLifecycle(page, root) {
 
   await page.run(login, USER);
   await until(page, "signedIn again", shows, [NAME, "signedIn"]);
-  assert.equal((await fetch(`${root}/__emulator/revoke`, { method: "POST" })).status, 200);
+  await tenant.control("POST", "revoke");
   const code = await page.run(() => window.probe.client.refresh().then(() => "refreshed", (e) => e.code));
   assert.equal(code, "session_expired");
   await until(page, "null and expired with its error", shows, [NAME, "expired:session_expired"]);
@@ -124,8 +116,8 @@ async function hiddenByActivity(page) {
 }
 
 /** Given another client, the probes leave the first and follow the second from null. */
-async function anotherClient(page, root) {
-  await page.run((base) => window.probe.switchClient(base), `${root}/portos`);
+async function anotherClient(page, tenant) {
+  await page.run((base) => window.probe.switchClient(base), tenant.portos);
   await until(page, "null from the other client", () => {
     const { text, listeners, previous } = window.probe;
     return text("session") === "null" && text("event") === "null" && listeners.live === 2 && previous.listeners.live === 0;
@@ -155,7 +147,7 @@ async function assertUnmountedStayStill(page) {
 }
 
 /** The hooks without an argument follow the default client, across configure(). */
-async function defaultClient(page, root) {
+async function defaultClient(page, tenant) {
   // Before configure(): not_configured, thrown during render.
   await page.run(() => window.probe.startDefault());
   await until(page, "not_configured", () => window.probe.errors.includes("not_configured"));
@@ -164,7 +156,7 @@ async function defaultClient(page, root) {
     window.probe.errors.length = 0;
   });
 
-  const base = `${root}/portos`;
+  const base = tenant.portos;
   await page.run((base) => window.probe.configure(base), base);
   await page.run(() => window.probe.startDefault());
   const shows = ([session, event]) =>
@@ -203,16 +195,17 @@ for (const [engine, launch] of [["Chromium", chromium], ["Firefox", firefox], ["
         const page = await browser.open(`${emulator.url}/${mode}/`);
         await until(page, "the app to load", () => typeof window.probe === "object");
         assert.equal(await page.run(() => window.probe.mode), mode);
-        const root = await tenant(`react-${engine}-${mode}`);
+        // 4 s tokens: a background refresh about 2 s after sign-in.
+        const tenant = await newTenant(emulator.url, `react-${engine}-${mode}`, { tokenLifetime: 4 });
 
-        await sessionLifecycle(page, root);
+        await sessionLifecycle(page, tenant);
         const { sessions, events, stats } = await assertRenders(page, mode === "development");
         t.diagnostic(`${sessions} session changes, ${events} events; renders/commits: ` +
           `session ${stats.session.renders}/${stats.session.commits}, event ${stats.event.renders}/${stats.event.commits}`);
         await hiddenByActivity(page);
-        await anotherClient(page, root);
+        await anotherClient(page, tenant);
         await assertUnmountedStayStill(page);
-        await defaultClient(page, root);
+        await defaultClient(page, tenant);
         await changeBeforeGreeting(page);
         assert.deepEqual(await page.run(() => window.probe.errors), []);
       });
@@ -222,7 +215,7 @@ for (const [engine, launch] of [["Chromium", chromium], ["Firefox", firefox], ["
 
 test("server rendering: both hooks give null whatever the client holds", async () => {
   const { render, posAuth } = await import(pathToFileURL(path.join(app, "ssr.mjs")).href);
-  const base = `${await tenant("react-ssr")}/portos`;
+  const base = (await newTenant(emulator.url, "react-ssr", { tokenLifetime: 4 })).portos;
   const client = new posAuth.AuthClient({ baseUrl: base, storage: "memory", autoRefresh: false });
   await client.login(USER);
   assert.equal(client.session().user.name, NAME);

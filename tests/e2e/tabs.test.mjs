@@ -4,27 +4,20 @@
 // exactly as "Duplicate tab" does).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assertSharedRefreshes, emulatorAndBrowser } from "./harness.mjs";
+import { assertSharedSession, emulatorAndBrowser, tabClient } from "./harness.mjs";
+import { newTenant } from "../support/emulator.mjs";
 
 const env = emulatorAndBrowser();
 
 async function signedInPage(context, tenant) {
   const page = await context.newPage();
   await page.goto(`${env.emulator.url}/`);
-  await page.evaluate(async (base) => {
-    const m = await import("/pkg/index.js");
-    await fetch(`${base}/__emulator/config`, { method: "POST", body: JSON.stringify({ tokenLifetime: 4 }) });
-    window.client = new m.AuthClient({ baseUrl: `${base}/portos`, storageKey: base });
-    window.events = [];
-    window.client.onChange((e) => window.events.push(e.type));
-    await window.client.login({ userName: "999", password: "1234", deviceName: "P01" });
-  }, `${env.emulator.url}/t/${tenant}`);
+  await page.evaluate(tabClient, { base: tenant.root, login: true });
   return page;
 }
 
 test("duplicated tabs refresh once per rotation and keep the same token", async () => {
-  const tenant = `tabs${Date.now()}`;
-  const base = `${env.emulator.url}/t/${tenant}`;
+  const tenant = await newTenant(env.emulator.url, "tabs", { tokenLifetime: 4 });
   const context = await env.browser.newContext();
   const signedInAt = Date.now();
   const first = await signedInPage(context, tenant);
@@ -33,13 +26,7 @@ test("duplicated tabs refresh once per rotation and keep the same token", async 
     first.evaluate(() => window.open(location.href)),
   ]);
   await second.waitForLoadState();
-  const restored = await second.evaluate(async (base) => {
-    const m = await import("/pkg/index.js");
-    window.client = new m.AuthClient({ baseUrl: `${base}/portos`, storageKey: base });
-    window.events = [];
-    window.client.onChange((e) => window.events.push(e.type));
-    return window.client.session()?.accessToken ?? null;
-  }, base);
+  const restored = await second.evaluate(tabClient, { base: tenant.root, login: false });
   const original = await first.evaluate(() => window.client.session().accessToken);
   assert.equal(restored, original, "the duplicate restores the same session");
 
@@ -48,9 +35,7 @@ test("duplicated tabs refresh once per rotation and keep the same token", async 
   // Wait for at least two; a slow machine may fit in more.
   await first.waitForTimeout(5000);
   const tokens = await Promise.all([first, second].map((p) => p.evaluate(() => window.client.session()?.accessToken)));
-  assert.ok(tokens[0], "first tab still signed in");
-  assert.equal(tokens[0], tokens[1], "both tabs hold the newest token");
-  await assertSharedRefreshes(base, signedInAt);
+  await assertSharedSession(tenant, signedInAt, tokens);
   assert.ok(!(await second.evaluate(() => window.events.includes("expired"))), "no tab lost its session");
 
   // Signing out in one tab signs the other out.
@@ -61,7 +46,7 @@ test("duplicated tabs refresh once per rotation and keep the same token", async 
 });
 
 test("tabs with different sessions never affect each other", async () => {
-  const tenant = `tabs2${Date.now()}`;
+  const tenant = await newTenant(env.emulator.url, "tabs2", { tokenLifetime: 4 });
   const context = await env.browser.newContext();
   const a = await signedInPage(context, tenant);
   const b = await signedInPage(context, tenant);

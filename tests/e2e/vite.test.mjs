@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createServer, build, preview } from "vite";
-import { installPackedPackage, repo, launchBrowser } from "./harness.mjs";
+import { installPackedPackage, repo, launchBrowser, pageReport } from "./harness.mjs";
 
 const app = path.join(repo, "tests/e2e/out/vite-app");
 let browser;
@@ -33,25 +33,18 @@ after(async () => {
   await browser?.close();
 });
 
-async function pageText(url) {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(url);
-  await page.waitForFunction(() => document.getElementById("out").textContent !== "loading", null, { timeout: 15_000 })
-    .catch(() => {});
-  const text = await page.textContent("#out");
-  await page.close();
-  return { text, errors };
+/** The app at `url` reports that the package threw AuthError "invalid_argument" for an http: base, with no page error. */
+async function assertInitialises(url) {
+  const { text, pageErrors } = await pageReport(browser, url);
+  assert.deepEqual(pageErrors, []);
+  assert.equal(text, "true invalid_argument ");
 }
 
 test("Vite dev server: the package initialises itself", async () => {
   const server = await createServer({ root: app, logLevel: "silent", server: { port: 0, host: "127.0.0.1" }, optimizeDeps: { force: true } });
   await server.listen();
   try {
-    const { text, errors } = await pageText(server.resolvedUrls.local[0]);
-    assert.deepEqual(errors, []);
-    assert.equal(text, "true invalid_argument ");
+    await assertInitialises(server.resolvedUrls.local[0]);
   } finally {
     await server.close();
   }
@@ -61,9 +54,7 @@ test("Vite production build: the package initialises itself", async () => {
   await build({ root: app, logLevel: "silent" });
   const server = await preview({ root: app, logLevel: "silent", preview: { port: 0, host: "127.0.0.1" } });
   try {
-    const { text, errors } = await pageText(server.resolvedUrls.local[0]);
-    assert.deepEqual(errors, []);
-    assert.equal(text, "true invalid_argument ");
+    await assertInitialises(server.resolvedUrls.local[0]);
   } finally {
     server.httpServer.close();
   }

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import webpack from "webpack";
-import { installPackedPackage, repo, startEmulator, launchBrowser } from "./harness.mjs";
+import { installPackedPackage, repo, launchBrowser, pageReport } from "./harness.mjs";
+import { newTenant, startEmulator } from "../support/emulator.mjs";
 
 const app = path.join(repo, "tests/e2e/out/webpack-app");
 const dist = path.join(app, "dist");
@@ -38,7 +39,7 @@ before(async () => {
 
 after(async () => {
   await env.browser?.close();
-  env.emulator?.stop();
+  await env.emulator?.stop();
 });
 
 function build(config) {
@@ -64,25 +65,15 @@ test("webpack 5 production build: import { AuthClient, AuthError } from 'pos-aut
   // webpack's default output is a classic script; it runs the async module itself.
   writeFileSync(path.join(dist, "index.html"),
     '<!doctype html><html><body><pre id="out">loading</pre><script src="main.js"></script></body></html>');
-  env.emulator = await startEmulator(["--www", dist]); // the later --www wins
+  env.emulator = await startEmulator({ www: dist });
 
-  const page = await env.browser.newPage();
-  const pageErrors = [];
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  try {
-    const base = `${env.emulator.url}/t/webpack${Date.now()}`;
-    await page.goto(`${env.emulator.url}/index.html?base=${encodeURIComponent(base)}`);
-    await page.waitForFunction(() => document.getElementById("out").textContent !== "loading", null, { timeout: 15_000 })
-      .catch(() => {});
-    const text = await page.textContent("#out");
-    assert.deepEqual(pageErrors, []);
-    assert.notEqual(text, "loading", "the bundle never reported");
-    const shown = JSON.parse(text);
-    assert.deepEqual(shown.wrongPassword, { authError: true, code: "invalid_credentials" });
-    assert.equal(shown.name, "Majiteľ");
-    assert.match(shown.token, /^[\w-]+\.[\w-]+\.[\w-]+$/, "a JWT access token");
-    assert.equal(shown.same, true);
-  } finally {
-    await page.close();
-  }
+  const { root: base } = await newTenant(env.emulator.url, "webpack");
+  const { text, pageErrors } = await pageReport(env.browser, `${env.emulator.url}/index.html?base=${encodeURIComponent(base)}`);
+  assert.deepEqual(pageErrors, []);
+  assert.notEqual(text, "loading", "the bundle never reported");
+  const shown = JSON.parse(text);
+  assert.deepEqual(shown.wrongPassword, { authError: true, code: "invalid_credentials" });
+  assert.equal(shown.name, "Majiteľ");
+  assert.match(shown.token, /^[\w-]+\.[\w-]+\.[\w-]+$/, "a JWT access token");
+  assert.equal(shown.same, true);
 });
