@@ -43,6 +43,8 @@ extern "C" {
     fn is_record(value: &JsValue) -> bool;
     #[wasm_bindgen(js_name = parseJson)]
     pub fn parse_json(text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = objectAt)]
+    fn object_at(value: &JsValue, path: Vec<JsValue>) -> JsValue;
     #[wasm_bindgen(js_name = rawJson)]
     fn raw_json(value: &JsValue, path: Vec<JsValue>, without: Vec<JsValue>) -> Option<String>;
     #[wasm_bindgen(js_name = guardedSessionStorage)]
@@ -77,18 +79,22 @@ pub fn read_object<T: DeserializeOwned + Named>(value: &JsValue) -> Option<T> {
 pub struct Parsed(pub JsValue);
 
 impl Answer for Parsed {
-    fn read<T: DeserializeOwned>(&self) -> Option<T> {
+    fn read<T: DeserializeOwned>(&self, path: &[&str]) -> Option<T> {
         // Only objects: serde would read an array as a struct's members in order.
-        if !is_record(&self.0) {
+        let at = if path.is_empty() { self.0.clone() } else { object_at(&self.0, js_strings(path)) };
+        if !is_record(&at) {
             return None;
         }
-        serde_wasm_bindgen::from_value(self.0.clone()).ok()
+        serde_wasm_bindgen::from_value(at).ok()
     }
 
     fn raw(&self, path: &[&str], without: &[&str]) -> Option<RawJson> {
-        let strings = |keys: &[&str]| keys.iter().map(|k| JsValue::from_str(k)).collect();
-        RawJson::object(raw_json(&self.0, strings(path), strings(without))?)
+        RawJson::object(raw_json(&self.0, js_strings(path), js_strings(without))?)
     }
+}
+
+fn js_strings(keys: &[&str]) -> Vec<JsValue> {
+    keys.iter().map(|k| JsValue::from_str(k)).collect()
 }
 
 /// Our own data as a plain JavaScript value (objects, not `Map`s; `null`,

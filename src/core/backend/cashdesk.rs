@@ -11,18 +11,17 @@ use crate::core::error::AuthError;
 use crate::core::field::Field;
 use crate::core::profile::UserProfile;
 use crate::core::time;
-use crate::object_shape;
 
-/// The login answer: the token, its expiry, the cashier (the rest, such as
-/// `opened_shift`, is kept only in `raw`).
+/// The login answer's token and its expiry; the cashier (`user`) is read on
+/// its own, and the rest, such as `opened_shift`, is kept only in `raw`.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct LoginBody {
     token: Field<String>,
     token_expires_at: Field<String>,
-    user: Field<User>,
 }
 
+/// The cashier.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct User {
@@ -30,8 +29,6 @@ struct User {
     email: Field<String>,
     full_name: Field<String>,
 }
-
-object_shape!(User);
 
 /// The CashDesk dialect.
 pub struct CashDesk;
@@ -54,7 +51,7 @@ impl Dialect for CashDesk {
             return Err(bad_body("token"));
         }
         let wall = body.token_expires_at.str().and_then(time::parse_day_month_year).ok_or_else(|| bad_body("token_expires_at"))?;
-        let Field::Given(user) = body.user else { return Err(bad_body("user")) };
+        let user: User = answer.read(&["user"]).ok_or_else(|| bad_body("user"))?;
         let raw = answer.raw(&[], &["token", "token_expires_at"]).ok_or_else(|| bad_body("not a JSON object"))?;
         let profile = UserProfile {
             id: user.uuid.given(),

@@ -12,7 +12,8 @@ use crate::core::field::Field;
 use crate::core::profile::UserProfile;
 use crate::core::time;
 
-/// The login and refresh answers (a refresh has no user members).
+/// Every answer, success or error (a refresh has no user members, an error
+/// only the response key and message).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct TokenBody {
@@ -30,12 +31,6 @@ struct TokenBody {
     full_name: Field<String>,
     email: Field<String>,
     role: Field<f64>,
-}
-
-/// What MetaDefender's error bodies carry.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ErrorBody {
     #[serde(rename = "responseKey")]
     response_key: Field<Scalar>,
     #[serde(rename = "responseMessage")]
@@ -79,7 +74,7 @@ impl Dialect for MetaDefender {
     }
 
     fn own_error(answer: &impl Answer) -> OwnError {
-        let body: ErrorBody = answer.read().unwrap_or_default();
+        let body: TokenBody = answer.read(&[]).unwrap_or_default();
         OwnError { code: body.response_key.given(), message: body.response_message.text().map(str::to_owned) }
     }
 }

@@ -8,9 +8,9 @@ use super::{Dialect, Grant};
 use crate::core::error::AuthError;
 use crate::core::field::{Field, Members, StringMap};
 use crate::core::profile::{Device, RawJson, UserProfile};
-use crate::object_shape;
 
-/// The login and refresh answers (a refresh has no `user`).
+/// The login and refresh answers' tokens (the login's `user` is read on
+/// its own).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct TokenBody {
@@ -18,7 +18,6 @@ struct TokenBody {
     token_id: Field<String>,
     #[serde(rename = "refreshToken")]
     refresh_token: Field<String>,
-    user: Field<User>,
 }
 
 /// A `UserProfileContext`.
@@ -31,7 +30,6 @@ struct User {
     name: Field<String>,
     email: Field<String>,
     rights: Field<Vec<String>>,
-    device: Field<UserDevice>,
 }
 
 /// The cash register of a user.
@@ -44,8 +42,6 @@ struct UserDevice {
     description: Field<String>,
     settings: Field<Members<String>>,
 }
-
-object_shape!(User, UserDevice);
 
 /// The PORTOS dialect.
 pub struct Portos;
@@ -67,7 +63,7 @@ impl Dialect for Portos {
 
     fn parse_login(answer: &impl Answer) -> Result<Grant, AuthError> {
         let body: TokenBody = object(answer)?;
-        let Field::Given(user) = body.user else { return Err(bad_body("user")) };
+        let user = answer.read(&["user"]).ok_or_else(|| bad_body("user"))?;
         Ok(Grant {
             access_token: token_field(&body.token_id, "tokenId")?,
             refresh_token: Some(token_field(&body.refresh_token, "refreshToken")?),
@@ -112,14 +108,15 @@ impl Dialect for Portos {
 /// mistyped single field is `null`, never an error.
 fn profile(user: User, answer: &impl Answer, at: &[&str]) -> Result<UserProfile, AuthError> {
     let raw = answer.raw(at, &[]).ok_or_else(|| bad_body("user"))?;
-    let device = match user.device {
-        Field::Given(d) => d.name.given().map(|name| {
+    let device_at = [at, &["device"]].concat();
+    let device = match answer.read::<UserDevice>(&device_at) {
+        Some(d) => d.name.given().map(|name| {
             // Only the string members: what `Record<string, string>` promises.
             let settings = StringMap(d.settings.given().map(|m| m.0.into_iter().filter_map(|(k, v)| Some((k, v.given()?))).collect()).unwrap_or_default());
-            let preferences = answer.raw(&[at, &["device", "preferences"]].concat(), &[]).unwrap_or_else(RawJson::empty_object);
+            let preferences = answer.raw(&[&device_at[..], &["preferences"]].concat(), &[]).unwrap_or_else(RawJson::empty_object);
             Device { name, env_name: d.env_name.given(), description: d.description.given(), settings, preferences }
         }),
-        _ => None,
+        None => None,
     };
     Ok(UserProfile {
         id: user.id.given(),

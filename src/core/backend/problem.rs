@@ -38,7 +38,7 @@ pub struct OwnError {
 /// Maps a non-2xx answer to an error. `answer` is the body as parsed (maybe
 /// not JSON at all); `retry_after` is the header's value, if readable.
 pub fn answer_error(call: Call, status: u16, answer: &impl Answer, retry_after: Option<u32>, own: OwnError) -> AuthError {
-    let body: Option<Problem> = answer.read();
+    let body: Option<Problem> = answer.read(&[]);
     let errors = body.as_ref().map(field_errors).unwrap_or_default();
     let code = match status {
         400 | 401 | 403 if call == Call::Refresh => Code::SessionExpired,

@@ -14,6 +14,16 @@ export function parseJson(text) {
 }
 
 /**
+ * The object at `path` (member of member of a parsed answer), or undefined
+ * when no object is there. Own members only: JSON.parse makes no others.
+ */
+export function objectAt(value, path) {
+  let at = value;
+  for (const key of path) at = isRecord(at) && Object.hasOwn(at, key) ? at[key] : undefined;
+  return isRecord(at) ? at : undefined;
+}
+
+/**
  * The JSON text of the object at `path` inside a parsed answer, without the
  * members named in `without`: the back end's own data as it came (member
  * order and numbers as JSON.parse read them). undefined when no object is
@@ -21,9 +31,8 @@ export function parseJson(text) {
  * JSON.stringify's stack).
  */
 export function rawJson(value, path, without) {
-  let at = value;
-  for (const key of path) at = isRecord(at) && Object.hasOwn(at, key) ? at[key] : undefined;
-  if (!isRecord(at)) return undefined;
+  const at = objectAt(value, path);
+  if (at === undefined) return undefined;
   const copy = {};
   for (const [key, item] of Object.entries(at)) {
     if (!without.includes(key)) Object.defineProperty(copy, key, { value: item, enumerable: true });
