@@ -288,8 +288,8 @@ impl fmt::Debug for Secret {
 
 /// Overwrites a string's bytes with zeros before it is freed (a password, a
 /// body that carried one).
-pub fn wipe(s: &mut String) {
-    // Safety: zero bytes are valid UTF-8, so the String stays valid.
+pub fn wipe(s: &mut str) {
+    // Safety: zero bytes are valid UTF-8, so the string stays valid.
     unsafe { s.as_bytes_mut() }.fill(0);
 }
 

@@ -9,6 +9,8 @@ use super::backend::Grant;
 use super::session::{Exchange, Record};
 
 /// The session after a refresh settled.
+// (The record is moved once per refresh; boxing it would cost code, not save it.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, PartialEq)]
 pub enum Settled {
     /// The server granted new tokens.

@@ -178,7 +178,7 @@ mod tests {
         for r in &cases {
             let until = fresh_until(r, margin_ms);
             for now in [T0, T0 + 3_999, T0 + 4_000, T0 + 999_999, T0 + 1_000_000, T0 + 3_540_000, T0 + 3_600_000, T0 + 9_000_000] {
-                let usable = !ended(r, now) && !(r.can_refresh() && inside_margin(r, margin_ms, now));
+                let usable = !(ended(r, now) || r.can_refresh() && inside_margin(r, margin_ms, now));
                 assert_eq!(until.is_none_or(|u| now < u), usable, "{:?} at {}", r.backend, now - T0);
             }
         }

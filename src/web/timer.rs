@@ -95,7 +95,7 @@ pub fn unref(handle: &JsValue) {
     if !handle.is_object() {
         return;
     }
-    if let Ok(unref) = Reflect::get(handle, &"unref".into()).and_then(|f| f.dyn_into::<Function>().map_err(Into::into)) {
+    if let Ok(unref) = Reflect::get(handle, &"unref".into()).and_then(|f| f.dyn_into::<Function>()) {
         let _ = unref.call0(handle);
     }
 }

@@ -16,7 +16,7 @@ async fn the_record_lives_under_the_storage_key() {
     assert_eq!(get_str(&record, "accessToken"), Some(token_of(&s)));
     assert!(text.contains("portos"), "record names its back end: {text}");
     assert!(text.contains(&format!("{t}/portos")), "record names its baseUrl: {text}");
-    assert!(stored("pos-auth").map_or(true, |v| !v.contains(&token_of(&s))), "written under the default key too");
+    assert!(stored("pos-auth").is_none_or(|v| !v.contains(&token_of(&s))), "written under the default key too");
     client.dispose();
 }
 
