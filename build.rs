@@ -11,7 +11,10 @@ use std::path::Path;
 /// ones it imports from).
 const GROUPS: &[(&str, &[&str])] = &[
     ("errors.js", &["errors.js", "time_zone.js"]),
-    ("guard.js", &["snapshot.js", "json.js", "storage.js", "http.js"]),
+    (
+        "guard.js",
+        &["snapshot.js", "json.js", "storage.js", "http.js"],
+    ),
     ("fetch.js", &["fetch.js"]),
     ("page.js", &["zone.js", "page.js", "tab_lock.js"]),
 ];
@@ -22,16 +25,26 @@ fn main() {
     println!("cargo:rerun-if-changed={}", sources.display());
     fs::create_dir_all(out).expect("target/js can be created");
     for (joined, members) in GROUPS {
-        let mut text = format!("// Joined by build.rs from src/web/js/{{{}}}: edit those.\n", members.join(","));
+        let mut text = format!(
+            "// Joined by build.rs from src/web/js/{{{}}}: edit those.\n",
+            members.join(",")
+        );
         for member in *members {
             let path = sources.join(member);
             println!("cargo:rerun-if-changed={}", path.display());
-            let source = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let source =
+                fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             text.push_str(&format!("\n// --- {member}\n"));
             for line in source.lines() {
-                if let Some(from) = line.strip_prefix("import ").and_then(|l| l.split("from \"./").nth(1)) {
+                if let Some(from) = line
+                    .strip_prefix("import ")
+                    .and_then(|l| l.split("from \"./").nth(1))
+                {
                     let imported = from.trim_end_matches("\";");
-                    assert!(members.contains(&imported), "{member} imports {imported}, which is not in {joined}'s group");
+                    assert!(
+                        members.contains(&imported),
+                        "{member} imports {imported}, which is not in {joined}'s group"
+                    );
                     continue;
                 }
                 text.push_str(line);

@@ -51,8 +51,38 @@ const SEEDS: &[&str] = &[
 ];
 
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "d800", "null", "true", "-", "0", "1e999", ".", "e", "Z", "T",
-    " ", "\n", "ľ", "😀", "\u{0}", "=", "_", "Bearer ", "GMT", "29.02.2023 10:00", "24:00", "\"exp\":", "9999999999999999999",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "\\",
+    "\\u",
+    "d800",
+    "null",
+    "true",
+    "-",
+    "0",
+    "1e999",
+    ".",
+    "e",
+    "Z",
+    "T",
+    " ",
+    "\n",
+    "ľ",
+    "😀",
+    "\u{0}",
+    "=",
+    "_",
+    "Bearer ",
+    "GMT",
+    "29.02.2023 10:00",
+    "24:00",
+    "\"exp\":",
+    "9999999999999999999",
 ];
 
 fn mutate(rng: &mut Rng, seed: &str) -> String {
@@ -64,7 +94,9 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
                 let end = (at + rng.below(8)).min(bytes.len());
                 bytes.drain(at.min(end)..end);
             }
-            1 => bytes.splice(at..at, rng.pick(TOKENS).bytes()).for_each(drop),
+            1 => bytes
+                .splice(at..at, rng.pick(TOKENS).bytes())
+                .for_each(drop),
             2 if at < bytes.len() => bytes[at] = rng.next() as u8,
             3 => {
                 let n = rng.below(6);
@@ -72,7 +104,10 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
                 bytes.splice(at..at, junk).for_each(drop);
             }
             _ => {
-                let dup = bytes.get(at..(at + rng.below(16)).min(bytes.len())).unwrap_or_default().to_vec();
+                let dup = bytes
+                    .get(at..(at + rng.below(16)).min(bytes.len()))
+                    .unwrap_or_default()
+                    .to_vec();
                 bytes.splice(at..at, dup).for_each(drop);
             }
         }
@@ -91,7 +126,10 @@ fn exercise(input: &str) -> usize {
     if !parsed.is_null() {
         if let Ok(o) = serde::Deserialize::deserialize(&parsed) {
             let mut o: options::Options = o;
-            o.names = parsed.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+            o.names = parsed
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
             let _ = options::parse(Some(&o));
         }
         let creds = credentials(input);
@@ -126,7 +164,10 @@ fn exercise(input: &str) -> usize {
 }
 
 fn cases() -> usize {
-    std::env::var("POS_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(60_000)
+    std::env::var("POS_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(60_000)
 }
 
 #[test]
@@ -138,7 +179,10 @@ fn no_parser_panics_on_mutated_valid_inputs() {
         parsed += exercise(&mutate(&mut rng, seed));
     }
     // The mutations must stay close enough to reach the deep paths.
-    assert!(parsed > cases() / 20, "only {parsed} mutated inputs were valid JSON");
+    assert!(
+        parsed > cases() / 20,
+        "only {parsed} mutated inputs were valid JSON"
+    );
 }
 
 #[test]

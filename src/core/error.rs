@@ -28,7 +28,10 @@ pub enum Code {
 impl Code {
     /// Whether trying again later may succeed.
     pub fn retryable(self) -> bool {
-        matches!(self, Code::Network | Code::Timeout | Code::RateLimited | Code::Server)
+        matches!(
+            self,
+            Code::Network | Code::Timeout | Code::RateLimited | Code::Server
+        )
     }
 
     pub fn default_message(self) -> &'static str {
@@ -139,7 +142,10 @@ impl AuthError {
         };
         let fields = &mut *self.0;
         scrub(&mut fields.message);
-        for s in [&mut fields.title, &mut fields.detail].into_iter().flatten() {
+        for s in [&mut fields.title, &mut fields.detail]
+            .into_iter()
+            .flatten()
+        {
             scrub(s);
         }
         for f in &mut fields.errors {

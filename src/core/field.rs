@@ -321,14 +321,36 @@ mod tests {
 
     #[test]
     fn every_member_reads_as_absent_mistyped_or_given() {
-        let s = read(r#"{"a":"x","n":1.5,"list":["p",1,null,"q"],"map":{"k":"v","z":2},"inner":{"b":true,"c":[1]}}"#);
+        let s = read(
+            r#"{"a":"x","n":1.5,"list":["p",1,null,"q"],"map":{"k":"v","z":2},"inner":{"b":true,"c":[1]}}"#,
+        );
         assert_eq!(s.a, Field::Given("x".into()));
         assert_eq!(s.n, Field::Given(1.5));
         assert_eq!(s.list, Field::Given(vec!["p".into(), "q".into()]));
-        assert_eq!(s.map, Field::Given(Members(vec![("k".into(), Field::Given("v".into())), ("z".into(), Field::Mistyped)])));
-        assert_eq!(s.inner, Field::Given(Inner { b: Field::Given(true) }));
+        assert_eq!(
+            s.map,
+            Field::Given(Members(vec![
+                ("k".into(), Field::Given("v".into())),
+                ("z".into(), Field::Mistyped)
+            ]))
+        );
+        assert_eq!(
+            s.inner,
+            Field::Given(Inner {
+                b: Field::Given(true)
+            })
+        );
         let s = read(r#"{"a":null,"n":"1","list":{"0":"p"},"map":[["k","v"]],"inner":[null]}"#);
-        assert_eq!((s.a, s.n, s.list, s.map, s.inner), (Field::Mistyped, Field::Mistyped, Field::Mistyped, Field::Mistyped, Field::Mistyped));
+        assert_eq!(
+            (s.a, s.n, s.list, s.map, s.inner),
+            (
+                Field::Mistyped,
+                Field::Mistyped,
+                Field::Mistyped,
+                Field::Mistyped,
+                Field::Mistyped
+            )
+        );
         let s = read("{}");
         assert_eq!((s.a, s.inner), (Field::Absent, Field::Absent));
     }

@@ -27,7 +27,11 @@ pub fn claims(token: &str) -> Option<Claims> {
     let text = std::str::from_utf8(&bytes).ok()?;
     let payload = serde_json::from_str::<Field<Payload>>(text).ok()?.given()?;
     let num = |f: Field<f64>| f.given().filter(|n| n.is_finite());
-    Some(Claims { exp: num(payload.exp), iat: num(payload.iat), nbf: num(payload.nbf) })
+    Some(Claims {
+        exp: num(payload.exp),
+        iat: num(payload.iat),
+        nbf: num(payload.nbf),
+    })
 }
 
 /// The claims read from a payload; all others are skipped.
@@ -77,7 +81,10 @@ mod tests {
         let b = s.as_bytes();
         let mut out = String::new();
         for chunk in b.chunks(3) {
-            let n = chunk.iter().enumerate().fold(0u32, |n, (i, &x)| n | (u32::from(x) << (16 - 8 * i)));
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &x)| n | (u32::from(x) << (16 - 8 * i)));
             for i in 0..=chunk.len() {
                 out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
             }
@@ -91,8 +98,18 @@ mod tests {
 
     #[test]
     fn reads_time_claims() {
-        let c = claims(&token(r#"{"sub":"1","iat":1700000000,"nbf":1700000000,"exp":1700000300}"#)).unwrap();
-        assert_eq!(c, Claims { exp: Some(1_700_000_300.0), iat: Some(1_700_000_000.0), nbf: Some(1_700_000_000.0) });
+        let c = claims(&token(
+            r#"{"sub":"1","iat":1700000000,"nbf":1700000000,"exp":1700000300}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            c,
+            Claims {
+                exp: Some(1_700_000_300.0),
+                iat: Some(1_700_000_000.0),
+                nbf: Some(1_700_000_000.0)
+            }
+        );
     }
 
     #[test]
@@ -103,7 +120,15 @@ mod tests {
 
     #[test]
     fn opaque_and_broken_tokens_have_no_claims() {
-        for t in ["pC73A63GkAAEpwtWA=", "a.b", "a.b.c.d", "a.!!!.c", &token("[1]"), &token("{\"exp\":1,}"), ""] {
+        for t in [
+            "pC73A63GkAAEpwtWA=",
+            "a.b",
+            "a.b.c.d",
+            "a.!!!.c",
+            &token("[1]"),
+            &token("{\"exp\":1,}"),
+            "",
+        ] {
             assert_eq!(claims(t), None, "{t}");
         }
     }

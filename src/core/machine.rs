@@ -2,10 +2,10 @@
 //! the session, or keep it and schedule the next attempt. Pure: time and
 //! jitter come in as arguments.
 
-use super::error::{AuthError, Code};
 use super::backend::Backend;
-use super::schedule::{backoff_ms, Progress};
 use super::backend::Grant;
+use super::error::{AuthError, Code};
+use super::schedule::{backoff_ms, Progress};
 use super::session::{Exchange, Record};
 
 /// The session after a refresh settled.
@@ -33,14 +33,20 @@ pub struct Context {
     pub jitter: f64,
 }
 
-pub fn settle_refresh(record: &Record, progress: &mut Progress, result: Result<(Grant, Exchange), AuthError>, cx: Context) -> Settled {
+pub fn settle_refresh(
+    record: &Record,
+    progress: &mut Progress,
+    result: Result<(Grant, Exchange), AuthError>,
+    cx: Context,
+) -> Settled {
     match result {
         Ok((grant, exchange)) => Settled::Refreshed(record.refreshed(grant, exchange)),
         Err(e) if e.code == Code::SessionExpired => Settled::End(e),
         Err(error) => {
             progress.failures = progress.failures.saturating_add(1);
             if cx.auto_refresh {
-                progress.retry_at = Some(cx.now + backoff_ms(progress.failures, cx.jitter, error.retry_after));
+                progress.retry_at =
+                    Some(cx.now + backoff_ms(progress.failures, cx.jitter, error.retry_after));
             }
             let warn = cx.background && !progress.expiring_sent;
             progress.expiring_sent |= warn;
@@ -62,7 +68,12 @@ pub enum On401 {
     NoSession,
 }
 
-pub fn on_401(backend: Backend, sent_token: &str, current_token: Option<&str>, refreshed_already: bool) -> On401 {
+pub fn on_401(
+    backend: Backend,
+    sent_token: &str,
+    current_token: Option<&str>,
+    refreshed_already: bool,
+) -> On401 {
     match current_token {
         None => On401::NoSession,
         Some(current) if current != sent_token => On401::RetryWithCurrent,
@@ -75,10 +86,10 @@ pub fn on_401(backend: Backend, sent_token: &str, current_token: Option<&str>, r
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::profile::UserProfile;
-    use crate::core::session::Version;
     use crate::core::backend::Backend;
+    use crate::core::profile::UserProfile;
     use crate::core::schedule::{plan, Action};
+    use crate::core::session::Version;
 
     const T0: i64 = 1_700_000_000_000;
 
@@ -100,7 +111,12 @@ mod tests {
     }
 
     fn cx(now: i64, background: bool) -> Context {
-        Context { auto_refresh: true, background, now, jitter: 0.5 }
+        Context {
+            auto_refresh: true,
+            background,
+            now,
+            jitter: 0.5,
+        }
     }
 
     fn failure(code: Code) -> AuthError {
@@ -109,18 +125,40 @@ mod tests {
 
     #[test]
     fn a_grant_commits_the_next_generation() {
-        let grant = Grant { access_token: "new".into(), refresh_token: Some("r2".into()), expires_field: None,
-            refresh_expires_field: None, expires_wall: None, user: None };
-        let ex = Exchange { sent_at: T0 + 240_000, received_at: T0 + 240_000, server_date: None };
+        let grant = Grant {
+            access_token: "new".into(),
+            refresh_token: Some("r2".into()),
+            expires_field: None,
+            refresh_expires_field: None,
+            expires_wall: None,
+            user: None,
+        };
+        let ex = Exchange {
+            sent_at: T0 + 240_000,
+            received_at: T0 + 240_000,
+            server_date: None,
+        };
         let mut p = Progress::default();
-        let Settled::Refreshed(r) = settle_refresh(&record(), &mut p, Ok((grant, ex)), cx(T0 + 240_000, true)) else { panic!() };
-        assert_eq!((r.generation, r.access_token.as_str(), r.id.as_str()), (5, "new", "id"));
+        let Settled::Refreshed(r) =
+            settle_refresh(&record(), &mut p, Ok((grant, ex)), cx(T0 + 240_000, true))
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (r.generation, r.access_token.as_str(), r.id.as_str()),
+            (5, "new", "id")
+        );
     }
 
     #[test]
     fn a_rejected_refresh_ends_the_session() {
         let mut p = Progress::default();
-        let s = settle_refresh(&record(), &mut p, Err(failure(Code::SessionExpired)), cx(T0, true));
+        let s = settle_refresh(
+            &record(),
+            &mut p,
+            Err(failure(Code::SessionExpired)),
+            cx(T0, true),
+        );
         assert_eq!(s, Settled::End(failure(Code::SessionExpired)));
     }
 
@@ -133,7 +171,13 @@ mod tests {
         for attempt in 0..6 {
             let s = settle_refresh(&r, &mut p, Err(failure(Code::Network)), cx(now, true));
             // Only the first background failure of a token warns.
-            assert_eq!(s, Settled::Kept { error: failure(Code::Network), warn: attempt == 0 });
+            assert_eq!(
+                s,
+                Settled::Kept {
+                    error: failure(Code::Network),
+                    warn: attempt == 0
+                }
+            );
             let at = p.retry_at.unwrap();
             waits.push(at - now);
             assert_eq!(plan(&r, true, 60_000, p, at).action, Action::Refresh);
@@ -151,24 +195,42 @@ mod tests {
         let mut e = failure(Code::RateLimited);
         e.retry_after = Some(20);
         let s = settle_refresh(&record(), &mut p, Err(e.clone()), cx(T0, false));
-        assert_eq!(s, Settled::Kept { error: e, warn: false });
+        assert_eq!(
+            s,
+            Settled::Kept {
+                error: e,
+                warn: false
+            }
+        );
         assert_eq!(p.retry_at, Some(T0 + 20_000));
     }
 
     #[test]
     fn the_401_rule() {
-        assert_eq!(on_401(Backend::Portos, "a", Some("a"), false), On401::RefreshThenRetry);
+        assert_eq!(
+            on_401(Backend::Portos, "a", Some("a"), false),
+            On401::RefreshThenRetry
+        );
         assert_eq!(on_401(Backend::Portos, "a", Some("a"), true), On401::End);
-        assert_eq!(on_401(Backend::Portos, "a", Some("b"), true), On401::RetryWithCurrent);
+        assert_eq!(
+            on_401(Backend::Portos, "a", Some("b"), true),
+            On401::RetryWithCurrent
+        );
         assert_eq!(on_401(Backend::Portos, "a", None, false), On401::NoSession);
         assert_eq!(on_401(Backend::CashDesk, "a", Some("a"), false), On401::End);
-        assert_eq!(on_401(Backend::MetaDefender, "a", Some("a"), false), On401::RefreshThenRetry);
+        assert_eq!(
+            on_401(Backend::MetaDefender, "a", Some("a"), false),
+            On401::RefreshThenRetry
+        );
     }
 
     #[test]
     fn without_auto_refresh_nothing_is_scheduled() {
         let mut p = Progress::default();
-        let c = Context { auto_refresh: false, ..cx(T0, false) };
+        let c = Context {
+            auto_refresh: false,
+            ..cx(T0, false)
+        };
         settle_refresh(&record(), &mut p, Err(failure(Code::Server)), c);
         assert_eq!((p.retry_at, p.failures), (None, 1));
     }

@@ -28,7 +28,10 @@ impl Config {
     /// `headers` option, then CashDesk's `developer-id`.
     pub fn extra_headers(&self) -> impl Iterator<Item = (&str, &str)> {
         let developer = self.developer_id.as_deref().map(|id| ("developer-id", id));
-        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).chain(developer)
+        self.headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .chain(developer)
     }
 
     /// `base_url` split into its origin and its path (no trailing slash);
@@ -36,7 +39,10 @@ impl Config {
     pub fn base_origin_and_path(&self) -> (&str, &str) {
         let url = self.base_url.as_str();
         let authority_start = url.find("://").map_or(0, |i| i + 3);
-        let path_start = url.get(authority_start..).and_then(|rest| rest.find('/')).map(|i| authority_start + i);
+        let path_start = url
+            .get(authority_start..)
+            .and_then(|rest| rest.find('/'))
+            .map(|i| authority_start + i);
         match path_start.and_then(|i| Some((url.get(..i)?, url.get(i..)?))) {
             Some(split) => split,
             None => (url, ""),
@@ -48,8 +54,17 @@ impl Config {
 pub const DEFAULT_SERVER_TIME_ZONE: &str = "Europe/Kyiv";
 
 const KNOWN: [&str; 11] = [
-    "baseUrl", "backend", "storage", "storageKey", "autoRefresh", "refreshMargin", "timeout",
-    "headers", "developerId", "serverTimeZone", "allowInsecureHttp",
+    "baseUrl",
+    "backend",
+    "storage",
+    "storageKey",
+    "autoRefresh",
+    "refreshMargin",
+    "timeout",
+    "headers",
+    "developerId",
+    "serverTimeZone",
+    "allowInsecureHttp",
 ];
 
 /// The longest wait a browser timer takes (2^31 − 1 ms).
@@ -89,7 +104,9 @@ impl super::field::Named for Options {
 /// (the web layer parses it).
 pub fn parse(options: Option<&Options>) -> Result<Config, AuthError> {
     let Some(o) = options else {
-        return Err(AuthError::invalid("options must be an object such as { baseUrl: \"https://pos.example\" }"));
+        return Err(AuthError::invalid(
+            "options must be an object such as { baseUrl: \"https://pos.example\" }",
+        ));
     };
     if let Some(k) = o.names.iter().find(|k| !KNOWN.contains(&k.as_str())) {
         return Err(AuthError::invalid(["unknown option \"", k, "\""].concat()));
@@ -98,7 +115,9 @@ pub fn parse(options: Option<&Options>) -> Result<Config, AuthError> {
         match v {
             Field::Absent => Ok(None),
             Field::Given(s) if !s.is_empty() => Ok(Some(s.clone())),
-            _ => Err(AuthError::invalid([k, " must be a non-empty string"].concat())),
+            _ => Err(AuthError::invalid(
+                [k, " must be a non-empty string"].concat(),
+            )),
         }
     };
     let boolean = |k: &str, v: &Field<bool>, default: bool| match v {
@@ -106,23 +125,37 @@ pub fn parse(options: Option<&Options>) -> Result<Config, AuthError> {
         Field::Given(b) => Ok(*b),
         Field::Mistyped => Err(AuthError::invalid([k, " must be true or false"].concat())),
     };
-    let number = |k: &str, v: &Field<f64>, default: f64, min_exclusive: bool| -> Result<f64, AuthError> {
-        match *v {
-            Field::Absent => Ok(default),
-            Field::Given(n) if n.is_finite() && (n > 0.0 || (n == 0.0 && !min_exclusive)) => Ok(n),
-            _ => Err(AuthError::invalid([k, " must be a finite number ", if min_exclusive { "> 0" } else { ">= 0" }].concat())),
-        }
-    };
+    let number =
+        |k: &str, v: &Field<f64>, default: f64, min_exclusive: bool| -> Result<f64, AuthError> {
+            match *v {
+                Field::Absent => Ok(default),
+                Field::Given(n) if n.is_finite() && (n > 0.0 || (n == 0.0 && !min_exclusive)) => {
+                    Ok(n)
+                }
+                _ => Err(AuthError::invalid(
+                    [
+                        k,
+                        " must be a finite number ",
+                        if min_exclusive { "> 0" } else { ">= 0" },
+                    ]
+                    .concat(),
+                )),
+            }
+        };
 
     let allow_insecure = boolean("allowInsecureHttp", &o.allow_insecure_http, false)?;
-    let base_url = string("baseUrl", &o.base_url)?.ok_or_else(|| AuthError::invalid("baseUrl is required"))?;
+    let base_url =
+        string("baseUrl", &o.base_url)?.ok_or_else(|| AuthError::invalid("baseUrl is required"))?;
     let base_url = check_base_url(&base_url, allow_insecure)?;
     let backend = match string("backend", &o.backend)? {
         None => Backend::Portos,
-        Some(b) => Backend::parse(&b)
-            .ok_or_else(|| AuthError::invalid("backend must be \"portos\", \"cashdesk\" or \"metadefender\""))?,
+        Some(b) => Backend::parse(&b).ok_or_else(|| {
+            AuthError::invalid("backend must be \"portos\", \"cashdesk\" or \"metadefender\"")
+        })?,
     };
-    let bad_storage = || AuthError::invalid("storage must be \"session\", \"memory\" or an object with getItem, setItem and removeItem");
+    let bad_storage = || {
+        AuthError::invalid("storage must be \"session\", \"memory\" or an object with getItem, setItem and removeItem")
+    };
     let session_storage = match (o.storage_like, &o.storage) {
         (true, _) => true,
         (false, Field::Mistyped) => return Err(bad_storage()),
@@ -138,11 +171,14 @@ pub fn parse(options: Option<&Options>) -> Result<Config, AuthError> {
         session_storage,
         storage_key: string("storageKey", &o.storage_key)?.unwrap_or_else(|| "pos-auth".to_owned()),
         auto_refresh: boolean("autoRefresh", &o.auto_refresh, true)?,
-        refresh_margin_ms: (number("refreshMargin", &o.refresh_margin, 60.0, false)? * 1000.0).min(1e15) as i64,
-        timeout_ms: (number("timeout", &o.timeout, 10_000.0, true)?.ceil() as i64).min(MAX_TIMER_MS),
+        refresh_margin_ms: (number("refreshMargin", &o.refresh_margin, 60.0, false)? * 1000.0)
+            .min(1e15) as i64,
+        timeout_ms: (number("timeout", &o.timeout, 10_000.0, true)?.ceil() as i64)
+            .min(MAX_TIMER_MS),
         headers: headers(&o.headers)?,
         developer_id: string("developerId", &o.developer_id)?,
-        server_time_zone: string("serverTimeZone", &o.server_time_zone)?.unwrap_or_else(|| DEFAULT_SERVER_TIME_ZONE.to_owned()),
+        server_time_zone: string("serverTimeZone", &o.server_time_zone)?
+            .unwrap_or_else(|| DEFAULT_SERVER_TIME_ZONE.to_owned()),
     })
 }
 
@@ -150,7 +186,9 @@ pub fn parse(options: Option<&Options>) -> Result<Config, AuthError> {
 /// no credentials, query or fragment. Returns it without a trailing slash.
 pub fn check_base_url(href: &str, allow_insecure: bool) -> Result<String, AuthError> {
     let bad = |why: &str| Err(AuthError::invalid(["baseUrl ", why].concat()));
-    let parts = href.find("://").and_then(|i| Some((href.get(..i)?, href.get(i + 3..)?)));
+    let parts = href
+        .find("://")
+        .and_then(|i| Some((href.get(..i)?, href.get(i + 3..)?)));
     let (scheme, rest) = match parts {
         Some((s, r)) if s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http") => (s, r),
         _ => return bad("must be an absolute http: or https: URL"),
@@ -163,8 +201,16 @@ pub fn check_base_url(href: &str, allow_insecure: bool) -> Result<String, AuthEr
         return bad("must not contain credentials");
     }
     let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().map(|h| ["[", h, "]"].concat()).unwrap_or_default(),
-        None => authority.split(':').next().unwrap_or_default().to_ascii_lowercase(),
+        Some(v6) => v6
+            .split(']')
+            .next()
+            .map(|h| ["[", h, "]"].concat())
+            .unwrap_or_default(),
+        None => authority
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase(),
     };
     if host.is_empty() {
         return bad("must name a host");
@@ -187,29 +233,45 @@ fn headers(value: &Field<Members<String>>) -> Result<Vec<(String, String)>, Auth
     let members = match value {
         Field::Absent => return Ok(Vec::new()),
         Field::Given(Members(m)) => m,
-        Field::Mistyped => return Err(AuthError::invalid("headers must be an object of header names to strings")),
+        Field::Mistyped => {
+            return Err(AuthError::invalid(
+                "headers must be an object of header names to strings",
+            ))
+        }
     };
     let token = |s: &str| {
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
     };
     members
         .iter()
         .map(|(name, v)| {
             let Field::Given(value) = v else {
-                return Err(AuthError::invalid(["headers[\"", name, "\"] must be a string"].concat()));
+                return Err(AuthError::invalid(
+                    ["headers[\"", name, "\"] must be a string"].concat(),
+                ));
             };
             if !token(name) {
-                return Err(AuthError::invalid(["headers: \"", name, "\" is not a valid header name"].concat()));
+                return Err(AuthError::invalid(
+                    ["headers: \"", name, "\" is not a valid header name"].concat(),
+                ));
             }
             if name.eq_ignore_ascii_case("authorization") {
-                return Err(AuthError::invalid("headers must not set Authorization: the client sets it"));
+                return Err(AuthError::invalid(
+                    "headers must not set Authorization: the client sets it",
+                ));
             }
             if value.contains(['\r', '\n', '\0']) {
-                return Err(AuthError::invalid(["headers[\"", name, "\"] must not contain CR, LF or NUL"].concat()));
+                return Err(AuthError::invalid(
+                    ["headers[\"", name, "\"] must not contain CR, LF or NUL"].concat(),
+                ));
             }
             // Header values are byte strings: the browser refuses anything past Latin-1.
             if value.chars().any(|c| c as u32 > 0xff) {
-                return Err(AuthError::invalid(["headers[\"", name, "\"] must be Latin-1 text"].concat()));
+                return Err(AuthError::invalid(
+                    ["headers[\"", name, "\"] must be Latin-1 text"].concat(),
+                ));
             }
             Ok((name.clone(), value.clone()))
         })
@@ -234,14 +296,20 @@ impl super::field::Named for TokenOptions {
 /// How long (ms) the token must still be valid; `None`: the refresh margin,
 /// as `fetch` uses. `options` is `None` when the argument was not an object.
 pub fn min_validity_ms(options: Option<&TokenOptions>) -> Result<Option<i64>, AuthError> {
-    let o = options.ok_or_else(|| AuthError::invalid("accessToken options must be an object such as { minValidity: 30 }"))?;
+    let o = options.ok_or_else(|| {
+        AuthError::invalid("accessToken options must be an object such as { minValidity: 30 }")
+    })?;
     if let Some(k) = o.names.iter().find(|k| k.as_str() != "minValidity") {
-        return Err(AuthError::invalid(["unknown accessToken option \"", k, "\""].concat()));
+        return Err(AuthError::invalid(
+            ["unknown accessToken option \"", k, "\""].concat(),
+        ));
     }
     match o.min_validity {
         Field::Absent => Ok(None),
         Field::Given(s) if s.is_finite() && s >= 0.0 => Ok(Some((s * 1000.0).min(1e15) as i64)),
-        _ => Err(AuthError::invalid("minValidity must be a finite number >= 0 (seconds)")),
+        _ => Err(AuthError::invalid(
+            "minValidity must be a finite number >= 0 (seconds)",
+        )),
     }
 }
 
@@ -252,7 +320,10 @@ mod tests {
     fn read(text: &str) -> Option<Options> {
         let v: serde_json::Value = serde_json::from_str(text).unwrap();
         let names = v.as_object()?.keys().cloned().collect();
-        Some(Options { names, ..Options::deserialize(&v).unwrap() })
+        Some(Options {
+            names,
+            ..Options::deserialize(&v).unwrap()
+        })
     }
 
     fn opts(text: &str) -> Result<Config, AuthError> {
@@ -277,12 +348,21 @@ mod tests {
             (r#"{"baseUrl":"https://a","bogus":1}"#, "bogus"),
             (r#"{"baseUrl":"https://a","timeout":0}"#, "timeout"),
             (r#"{"baseUrl":"https://a","timeout":"5"}"#, "timeout"),
-            (r#"{"baseUrl":"https://a","refreshMargin":-1}"#, "refreshMargin"),
+            (
+                r#"{"baseUrl":"https://a","refreshMargin":-1}"#,
+                "refreshMargin",
+            ),
             (r#"{"baseUrl":"https://a","backend":"sap"}"#, "backend"),
             (r#"{"baseUrl":"https://a","storage":"local"}"#, "storage"),
             (r#"{"baseUrl":"https://a","autoRefresh":1}"#, "autoRefresh"),
-            (r#"{"baseUrl":"https://a","headers":{"Authorization":"x"}}"#, "Authorization"),
-            (r#"{"baseUrl":"https://a","headers":{"X-A":"1\r\nX-B: 2"}}"#, "X-A"),
+            (
+                r#"{"baseUrl":"https://a","headers":{"Authorization":"x"}}"#,
+                "Authorization",
+            ),
+            (
+                r#"{"baseUrl":"https://a","headers":{"X-A":"1\r\nX-B: 2"}}"#,
+                "X-A",
+            ),
             (r#"{"baseUrl":"https://a","headers":{"X-A":1}}"#, "X-A"),
             (r#"{"baseUrl":"http://pos.example"}"#, "baseUrl"),
             (r#"{"baseUrl":"ftp://pos.example"}"#, "baseUrl"),
@@ -299,15 +379,26 @@ mod tests {
     #[test]
     fn extra_headers_and_base_parts() {
         let c = opts(r#"{"baseUrl":"https://pos.example:8443/t/x/portos/","headers":{"Accept-Language":"sk"},"developerId":"42"}"#).unwrap();
-        assert_eq!(c.extra_headers().collect::<Vec<_>>(), [("Accept-Language", "sk"), ("developer-id", "42")]);
-        assert_eq!(c.base_origin_and_path(), ("https://pos.example:8443", "/t/x/portos"));
+        assert_eq!(
+            c.extra_headers().collect::<Vec<_>>(),
+            [("Accept-Language", "sk"), ("developer-id", "42")]
+        );
+        assert_eq!(
+            c.base_origin_and_path(),
+            ("https://pos.example:8443", "/t/x/portos")
+        );
         let root = opts(r#"{"baseUrl":"http://[::1]:3000"}"#).unwrap();
         assert_eq!(root.base_origin_and_path(), ("http://[::1]:3000", ""));
     }
 
     #[test]
     fn loopback_http_is_fine_and_insecure_needs_consent() {
-        for ok in ["http://localhost:8080", "http://127.0.0.1/x", "http://127.9.9.9", "http://[::1]:3000/"] {
+        for ok in [
+            "http://localhost:8080",
+            "http://127.0.0.1/x",
+            "http://127.9.9.9",
+            "http://[::1]:3000/",
+        ] {
             assert!(check_base_url(ok, false).is_ok(), "{ok}");
         }
         assert!(check_base_url("http://127.0.0.1.example.com", false).is_err());
@@ -317,15 +408,35 @@ mod tests {
 
     #[test]
     fn min_validity_is_seconds_finite_and_not_negative() {
-        let with = |v: Field<f64>, names: &[&str]| TokenOptions { names: names.iter().map(|n| n.to_string()).collect(), min_validity: v };
-        assert_eq!(min_validity_ms(Some(&TokenOptions::default())).unwrap(), None);
-        assert_eq!(min_validity_ms(Some(&with(Field::Given(30.5), &["minValidity"]))).unwrap(), Some(30_500));
-        assert_eq!(min_validity_ms(Some(&with(Field::Given(0.0), &["minValidity"]))).unwrap(), Some(0));
-        for bad in [Field::Given(-1.0), Field::Given(f64::NAN), Field::Given(f64::INFINITY), Field::Mistyped] {
+        let with = |v: Field<f64>, names: &[&str]| TokenOptions {
+            names: names.iter().map(|n| n.to_string()).collect(),
+            min_validity: v,
+        };
+        assert_eq!(
+            min_validity_ms(Some(&TokenOptions::default())).unwrap(),
+            None
+        );
+        assert_eq!(
+            min_validity_ms(Some(&with(Field::Given(30.5), &["minValidity"]))).unwrap(),
+            Some(30_500)
+        );
+        assert_eq!(
+            min_validity_ms(Some(&with(Field::Given(0.0), &["minValidity"]))).unwrap(),
+            Some(0)
+        );
+        for bad in [
+            Field::Given(-1.0),
+            Field::Given(f64::NAN),
+            Field::Given(f64::INFINITY),
+            Field::Mistyped,
+        ] {
             let e = min_validity_ms(Some(&with(bad, &["minValidity"]))).unwrap_err();
             assert!(e.message.contains("minValidity"), "{}", e.message);
         }
-        assert!(min_validity_ms(Some(&with(Field::Absent, &["minValidty"]))).unwrap_err().message.contains("minValidty"));
+        assert!(min_validity_ms(Some(&with(Field::Absent, &["minValidty"])))
+            .unwrap_err()
+            .message
+            .contains("minValidty"));
         assert!(min_validity_ms(None).is_err());
     }
 }

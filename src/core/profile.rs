@@ -87,13 +87,26 @@ impl UserProfile {
 
     /// The shape a stored profile must have beyond its types.
     pub fn is_sound(&self) -> bool {
-        self.raw.is_object() && self.device.as_ref().is_none_or(|d| d.preferences.is_object())
+        self.raw.is_object()
+            && self
+                .device
+                .as_ref()
+                .is_none_or(|d| d.preferences.is_object())
     }
 }
 
 impl UserProfile {
     /// The profile of a session whose answer had no user.
     pub fn empty() -> UserProfile {
-        UserProfile { id: None, user_name: None, name: None, email: None, rights: Vec::new(), role: None, device: None, raw: RawJson::empty_object() }
+        UserProfile {
+            id: None,
+            user_name: None,
+            name: None,
+            email: None,
+            rights: Vec::new(),
+            role: None,
+            device: None,
+            raw: RawJson::empty_object(),
+        }
     }
 }

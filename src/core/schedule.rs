@@ -55,7 +55,9 @@ pub fn inside_margin(record: &Record, refresh_margin_ms: i64, now: i64) -> bool 
 
 /// Whether the token expires within `validity_ms` from `now`.
 pub fn expires_within(record: &Record, validity_ms: i64, now: i64) -> bool {
-    record.expires_at.is_some_and(|e| now >= e.saturating_sub(validity_ms))
+    record
+        .expires_at
+        .is_some_and(|e| now >= e.saturating_sub(validity_ms))
 }
 
 /// Until when the token can go out as it is, with no refresh first and the
@@ -74,12 +76,23 @@ pub fn ended(record: &Record, now: i64) -> bool {
         || (!record.can_refresh() && record.expires_at.is_some_and(|e| now >= e))
 }
 
-pub fn plan(record: &Record, auto_refresh: bool, refresh_margin_ms: i64, progress: Progress, now: i64) -> Plan {
+pub fn plan(
+    record: &Record,
+    auto_refresh: bool,
+    refresh_margin_ms: i64,
+    progress: Progress,
+    now: i64,
+) -> Plan {
     if ended(record, now) {
-        return Plan { action: Action::End, wake_at: None };
+        return Plan {
+            action: Action::End,
+            wake_at: None,
+        };
     }
     // A token that arrives already expired must not make the client spin.
-    let due = record.expires_at.map(|e| (e - margin(record, refresh_margin_ms)).max(record.obtained_at + MIN_REFRESH_GAP_MS));
+    let due = record.expires_at.map(|e| {
+        (e - margin(record, refresh_margin_ms)).max(record.obtained_at + MIN_REFRESH_GAP_MS)
+    });
     let mut wake: Option<i64> = record.refresh_expires_at;
     if !record.can_refresh() {
         wake = earliest(wake, record.expires_at);
@@ -93,8 +106,14 @@ pub fn plan(record: &Record, auto_refresh: bool, refresh_margin_ms: i64, progres
         (None, Action::Idle)
     };
     match next {
-        Some(at) if now >= at => Plan { action, wake_at: wake },
-        _ => Plan { action: Action::Idle, wake_at: earliest(wake, next) },
+        Some(at) if now >= at => Plan {
+            action,
+            wake_at: wake,
+        },
+        _ => Plan {
+            action: Action::Idle,
+            wake_at: earliest(wake, next),
+        },
     }
 }
 
@@ -122,9 +141,9 @@ pub fn backoff_ms(failures: u32, jitter: f64, retry_after_s: Option<u32>) -> i64
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::backend::Backend;
     use crate::core::profile::UserProfile;
     use crate::core::session::Version;
-    use crate::core::backend::Backend;
 
     const T0: i64 = 1_700_000_000_000;
 
@@ -149,7 +168,13 @@ mod tests {
     fn refreshes_at_expiry_minus_margin() {
         let r = record(Backend::Portos, Some(3_600_000));
         let p = plan(&r, true, 60_000, Progress::default(), T0);
-        assert_eq!(p, Plan { action: Action::Idle, wake_at: Some(T0 + 3_540_000) });
+        assert_eq!(
+            p,
+            Plan {
+                action: Action::Idle,
+                wake_at: Some(T0 + 3_540_000)
+            }
+        );
         let p = plan(&r, true, 60_000, Progress::default(), T0 + 3_540_000);
         assert_eq!(p.action, Action::Refresh);
     }
@@ -177,9 +202,25 @@ mod tests {
         cases.push(capped);
         for r in &cases {
             let until = fresh_until(r, margin_ms);
-            for now in [T0, T0 + 3_999, T0 + 4_000, T0 + 999_999, T0 + 1_000_000, T0 + 3_540_000, T0 + 3_600_000, T0 + 9_000_000] {
-                let usable = !(ended(r, now) || r.can_refresh() && inside_margin(r, margin_ms, now));
-                assert_eq!(until.is_none_or(|u| now < u), usable, "{:?} at {}", r.backend, now - T0);
+            for now in [
+                T0,
+                T0 + 3_999,
+                T0 + 4_000,
+                T0 + 999_999,
+                T0 + 1_000_000,
+                T0 + 3_540_000,
+                T0 + 3_600_000,
+                T0 + 9_000_000,
+            ] {
+                let usable =
+                    !(ended(r, now) || r.can_refresh() && inside_margin(r, margin_ms, now));
+                assert_eq!(
+                    until.is_none_or(|u| now < u),
+                    usable,
+                    "{:?} at {}",
+                    r.backend,
+                    now - T0
+                );
             }
         }
     }
@@ -209,10 +250,23 @@ mod tests {
     #[test]
     fn retry_waits_replace_the_due_time() {
         let r = record(Backend::Portos, Some(10_000));
-        let progress = Progress { retry_at: Some(T0 + 9_000), expiring_sent: true, failures: 1 };
+        let progress = Progress {
+            retry_at: Some(T0 + 9_000),
+            expiring_sent: true,
+            failures: 1,
+        };
         let p = plan(&r, true, 60_000, progress, T0 + 6_000);
-        assert_eq!(p, Plan { action: Action::Idle, wake_at: Some(T0 + 9_000) });
-        assert_eq!(plan(&r, true, 60_000, progress, T0 + 9_000).action, Action::Refresh);
+        assert_eq!(
+            p,
+            Plan {
+                action: Action::Idle,
+                wake_at: Some(T0 + 9_000)
+            }
+        );
+        assert_eq!(
+            plan(&r, true, 60_000, progress, T0 + 9_000).action,
+            Action::Refresh
+        );
     }
 
     #[test]
@@ -220,19 +274,45 @@ mod tests {
         let r = record(Backend::CashDesk, Some(600_000));
         let p = plan(&r, true, 60_000, Progress::default(), T0);
         assert_eq!(p.wake_at, Some(T0 + 540_000));
-        assert_eq!(plan(&r, true, 60_000, Progress::default(), T0 + 540_000).action, Action::Expiring);
-        let sent = Progress { retry_at: None, expiring_sent: true, failures: 0 };
-        assert_eq!(plan(&r, true, 60_000, sent, T0 + 540_000).wake_at, Some(T0 + 600_000));
-        assert_eq!(plan(&r, true, 60_000, sent, T0 + 600_000).action, Action::End);
+        assert_eq!(
+            plan(&r, true, 60_000, Progress::default(), T0 + 540_000).action,
+            Action::Expiring
+        );
+        let sent = Progress {
+            retry_at: None,
+            expiring_sent: true,
+            failures: 0,
+        };
+        assert_eq!(
+            plan(&r, true, 60_000, sent, T0 + 540_000).wake_at,
+            Some(T0 + 600_000)
+        );
+        assert_eq!(
+            plan(&r, true, 60_000, sent, T0 + 600_000).action,
+            Action::End
+        );
         assert!(ended(&r, T0 + 600_000));
     }
 
     #[test]
     fn without_auto_refresh_portos_warns_and_lives_on() {
         let r = record(Backend::Portos, Some(600_000));
-        assert_eq!(plan(&r, false, 60_000, Progress::default(), T0 + 540_000).action, Action::Expiring);
-        let sent = Progress { retry_at: None, expiring_sent: true, failures: 0 };
-        assert_eq!(plan(&r, false, 60_000, sent, T0 + 900_000), Plan { action: Action::Idle, wake_at: None });
+        assert_eq!(
+            plan(&r, false, 60_000, Progress::default(), T0 + 540_000).action,
+            Action::Expiring
+        );
+        let sent = Progress {
+            retry_at: None,
+            expiring_sent: true,
+            failures: 0,
+        };
+        assert_eq!(
+            plan(&r, false, 60_000, sent, T0 + 900_000),
+            Plan {
+                action: Action::Idle,
+                wake_at: None
+            }
+        );
         assert!(!ended(&r, T0 + 900_000));
     }
 
@@ -240,21 +320,47 @@ mod tests {
     fn refresh_expiry_ends_the_session() {
         let mut r = record(Backend::MetaDefender, Some(3_600_000));
         r.refresh_expires_at = Some(T0 + 7_200_000);
-        assert_eq!(plan(&r, true, 60_000, Progress { retry_at: Some(T0 + 7_300_000), expiring_sent: true, failures: 3 }, T0 + 7_000_000).wake_at, Some(T0 + 7_200_000));
-        assert_eq!(plan(&r, true, 60_000, Progress::default(), T0 + 7_200_000).action, Action::End);
+        assert_eq!(
+            plan(
+                &r,
+                true,
+                60_000,
+                Progress {
+                    retry_at: Some(T0 + 7_300_000),
+                    expiring_sent: true,
+                    failures: 3
+                },
+                T0 + 7_000_000
+            )
+            .wake_at,
+            Some(T0 + 7_200_000)
+        );
+        assert_eq!(
+            plan(&r, true, 60_000, Progress::default(), T0 + 7_200_000).action,
+            Action::End
+        );
     }
 
     #[test]
     fn an_already_expired_token_does_not_spin() {
         let mut r = record(Backend::Portos, Some(-5_000));
         r.expires_at = Some(T0 - 5_000);
-        assert_eq!(plan(&r, true, 60_000, Progress::default(), T0).wake_at, Some(T0 + MIN_REFRESH_GAP_MS));
+        assert_eq!(
+            plan(&r, true, 60_000, Progress::default(), T0).wake_at,
+            Some(T0 + MIN_REFRESH_GAP_MS)
+        );
     }
 
     #[test]
     fn unknown_expiry_schedules_nothing() {
         let r = record(Backend::Portos, None);
-        assert_eq!(plan(&r, true, 60_000, Progress::default(), T0), Plan { action: Action::Idle, wake_at: None });
+        assert_eq!(
+            plan(&r, true, 60_000, Progress::default(), T0),
+            Plan {
+                action: Action::Idle,
+                wake_at: None
+            }
+        );
     }
 
     #[test]

@@ -85,7 +85,10 @@ impl ::core::fmt::Debug for Record {
             .field("id", &self.id)
             .field("generation", &self.generation)
             .field("access_token", &"<redacted>")
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
     }
@@ -95,15 +98,27 @@ impl ::core::fmt::Debug for Record {
 /// skew comes from `iat`, else from the `Date` header.
 fn expiry_and_skew(grant: &Grant, ex: Exchange) -> (Option<i64>, i64) {
     let claims = jwt::claims(&grant.access_token).unwrap_or_default();
-    let server_now = claims.iat.map(|s| (s * 1000.0).round() as i64).or(ex.server_date);
+    let server_now = claims
+        .iat
+        .map(|s| (s * 1000.0).round() as i64)
+        .or(ex.server_date);
     let skew = server_now.map_or(0, |now| time::skew(now, ex.sent_at, ex.received_at));
-    let expires = claims.exp.map(|s| (s * 1000.0).round() as i64).or(grant.expires_field);
+    let expires = claims
+        .exp
+        .map(|s| (s * 1000.0).round() as i64)
+        .or(grant.expires_field);
     (expires, skew)
 }
 
 impl Record {
     /// A new session from a login answer.
-    pub fn from_login(backend: Backend, base_url: &str, id: String, grant: Grant, ex: Exchange) -> Record {
+    pub fn from_login(
+        backend: Backend,
+        base_url: &str,
+        id: String,
+        grant: Grant,
+        ex: Exchange,
+    ) -> Record {
         let (expires, skew) = expiry_and_skew(&grant, ex);
         Record {
             version: Version,
@@ -127,7 +142,10 @@ impl Record {
         Record {
             generation: self.generation + 1,
             expires_at: expires.map(|e| e - skew),
-            refresh_expires_at: grant.refresh_expires_field.map(|e| e - skew).or(self.refresh_expires_at),
+            refresh_expires_at: grant
+                .refresh_expires_field
+                .map(|e| e - skew)
+                .or(self.refresh_expires_at),
             obtained_at: ex.received_at,
             skew,
             access_token: grant.access_token,
@@ -147,19 +165,24 @@ impl Record {
     pub fn refresh_request(&self) -> Result<HttpRequest, AuthError> {
         let refresh_token = self.refresh_token.as_deref();
         refresh_token
-            .and_then(|token| self.backend.refresh_request(&self.base_url, &self.access_token, token))
+            .and_then(|token| {
+                self.backend
+                    .refresh_request(&self.base_url, &self.access_token, token)
+            })
             .ok_or_else(|| AuthError::of(Code::RefreshUnsupported))
     }
 
     /// The profile request, or `None` where the back end has no such call
     /// and the stored user is the answer.
     pub fn profile_request(&self) -> Option<HttpRequest> {
-        self.backend.profile_request(&self.base_url, &self.access_token)
+        self.backend
+            .profile_request(&self.base_url, &self.access_token)
     }
 
     /// The server-side logout, where the back end documents one.
     pub fn logout_request(&self) -> Option<HttpRequest> {
-        self.backend.logout_request(&self.base_url, &self.access_token)
+        self.backend
+            .logout_request(&self.base_url, &self.access_token)
     }
 
     /// The `Session` object of docs/API.md, with the profile as `user`.
@@ -182,7 +205,9 @@ impl Record {
     /// Reads a stored record; `None` when it is unreadable, of another
     /// version, back end or base URL, or of the wrong shape.
     pub fn from_text(text: &str, backend: Backend, base_url: &str) -> Option<Record> {
-        serde_json::from_str::<Record>(text).ok()?.accepted(backend, base_url)
+        serde_json::from_str::<Record>(text)
+            .ok()?
+            .accepted(backend, base_url)
     }
 
     /// The record read back, when it is this client's (its back end and base
@@ -211,14 +236,21 @@ pub(crate) mod tests {
             const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
             let mut out = String::new();
             for chunk in b.chunks(3) {
-                let n = chunk.iter().enumerate().fold(0u32, |n, (i, &x)| n | (u32::from(x) << (16 - 8 * i)));
+                let n = chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u32, |n, (i, &x)| n | (u32::from(x) << (16 - 8 * i)));
                 for i in 0..=chunk.len() {
                     out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
                 }
             }
             out
         }
-        format!("{}.{}.c2ln", b64(br#"{"alg":"HS256","typ":"JWT"}"#), b64(payload.as_bytes()))
+        format!(
+            "{}.{}.c2ln",
+            b64(br#"{"alg":"HS256","typ":"JWT"}"#),
+            b64(payload.as_bytes())
+        )
     }
 
     fn profile() -> UserProfile {
@@ -233,7 +265,14 @@ pub(crate) mod tests {
     }
 
     fn grant(token: String) -> Grant {
-        Grant { access_token: token, refresh_token: Some("r1".into()), expires_field: None, refresh_expires_field: None, expires_wall: None, user: Some(profile()) }
+        Grant {
+            access_token: token,
+            refresh_token: Some("r1".into()),
+            expires_field: None,
+            refresh_expires_field: None,
+            expires_wall: None,
+            user: Some(profile()),
+        }
     }
 
     const NOW: i64 = 1_700_000_000_000;
@@ -242,7 +281,11 @@ pub(crate) mod tests {
     fn server_ten_minutes_ahead_is_corrected_from_iat() {
         // Server clock is 600 s ahead; token lives 300 s on the server's clock.
         let token = jwt(r#"{"iat":1700000600,"exp":1700000900}"#);
-        let ex = Exchange { sent_at: NOW - 100, received_at: NOW + 100, server_date: None };
+        let ex = Exchange {
+            sent_at: NOW - 100,
+            received_at: NOW + 100,
+            server_date: None,
+        };
         let r = Record::from_login(Backend::Portos, "https://a", "id".into(), grant(token), ex);
         assert_eq!(r.skew, 600_000);
         assert_eq!(r.expires_at, Some(NOW + 300_000));
@@ -250,7 +293,11 @@ pub(crate) mod tests {
 
     #[test]
     fn date_header_when_no_iat_and_field_when_no_exp() {
-        let ex = Exchange { sent_at: NOW, received_at: NOW, server_date: Some(NOW - 3_600_000) };
+        let ex = Exchange {
+            sent_at: NOW,
+            received_at: NOW,
+            server_date: Some(NOW - 3_600_000),
+        };
         let mut g = grant("opaque".into());
         g.expires_field = Some(NOW - 3_600_000 + 60_000);
         let r = Record::from_login(Backend::MetaDefender, "https://a", "id".into(), g, ex);
@@ -259,35 +306,108 @@ pub(crate) mod tests {
 
     #[test]
     fn unknown_expiry_is_null() {
-        let ex = Exchange { sent_at: NOW, received_at: NOW, server_date: None };
-        let r = Record::from_login(Backend::Portos, "https://a", "id".into(), grant("opaque".into()), ex);
+        let ex = Exchange {
+            sent_at: NOW,
+            received_at: NOW,
+            server_date: None,
+        };
+        let r = Record::from_login(
+            Backend::Portos,
+            "https://a",
+            "id".into(),
+            grant("opaque".into()),
+            ex,
+        );
         assert_eq!(r.expires_at, None);
         assert_eq!(r.session_view(()).expires_at, None);
     }
 
     #[test]
     fn record_round_trips_and_rejects_mismatches() {
-        let ex = Exchange { sent_at: NOW, received_at: NOW, server_date: None };
-        let r = Record::from_login(Backend::Portos, "https://a", "abc".into(), grant(jwt(r#"{"exp":1700000300}"#)), ex);
+        let ex = Exchange {
+            sent_at: NOW,
+            received_at: NOW,
+            server_date: None,
+        };
+        let r = Record::from_login(
+            Backend::Portos,
+            "https://a",
+            "abc".into(),
+            grant(jwt(r#"{"exp":1700000300}"#)),
+            ex,
+        );
         let text = r.to_text();
         assert!(text.starts_with(r#"{"v":1,"backend":"portos","#), "{text}");
-        assert!(text.contains(r#""raw":{"id":"1","n":1.50}"#), "raw is kept as it came: {text}");
-        assert_eq!(Record::from_text(&text, Backend::Portos, "https://a"), Some(r.clone()));
-        assert_eq!(Record::from_text(&text, Backend::CashDesk, "https://a"), None);
+        assert!(
+            text.contains(r#""raw":{"id":"1","n":1.50}"#),
+            "raw is kept as it came: {text}"
+        );
+        assert_eq!(
+            Record::from_text(&text, Backend::Portos, "https://a"),
+            Some(r.clone())
+        );
+        assert_eq!(
+            Record::from_text(&text, Backend::CashDesk, "https://a"),
+            None
+        );
         assert_eq!(Record::from_text(&text, Backend::Portos, "https://b"), None);
-        assert_eq!(Record::from_text(&text.replace("\"v\":1", "\"v\":2"), Backend::Portos, "https://a"), None);
-        assert_eq!(Record::from_text(&text.replace("\"rights\":[\"admin\"]", "\"rights\":\"admin\""), Backend::Portos, "https://a"), None);
+        assert_eq!(
+            Record::from_text(
+                &text.replace("\"v\":1", "\"v\":2"),
+                Backend::Portos,
+                "https://a"
+            ),
+            None
+        );
+        assert_eq!(
+            Record::from_text(
+                &text.replace("\"rights\":[\"admin\"]", "\"rights\":\"admin\""),
+                Backend::Portos,
+                "https://a"
+            ),
+            None
+        );
         assert_eq!(Record::from_text("{", Backend::Portos, "https://a"), None);
-        assert_eq!(Record::from_text("null", Backend::Portos, "https://a"), None);
+        assert_eq!(
+            Record::from_text("null", Backend::Portos, "https://a"),
+            None
+        );
     }
 
     #[test]
     fn refresh_bumps_generation_and_keeps_user() {
-        let ex = Exchange { sent_at: NOW, received_at: NOW, server_date: None };
-        let r = Record::from_login(Backend::Portos, "https://a", "abc".into(), grant(jwt(r#"{"exp":1700000300}"#)), ex);
-        let g = Grant { access_token: jwt(r#"{"exp":1700000600}"#), refresh_token: Some("r2".into()), expires_field: None, refresh_expires_field: None, expires_wall: None, user: None };
-        let r2 = r.refreshed(g, Exchange { sent_at: NOW + 1000, received_at: NOW + 1000, server_date: None });
-        assert_eq!((r2.generation, r2.expires_at, r2.obtained_at), (1, Some(NOW + 600_000), NOW + 1000));
+        let ex = Exchange {
+            sent_at: NOW,
+            received_at: NOW,
+            server_date: None,
+        };
+        let r = Record::from_login(
+            Backend::Portos,
+            "https://a",
+            "abc".into(),
+            grant(jwt(r#"{"exp":1700000300}"#)),
+            ex,
+        );
+        let g = Grant {
+            access_token: jwt(r#"{"exp":1700000600}"#),
+            refresh_token: Some("r2".into()),
+            expires_field: None,
+            refresh_expires_field: None,
+            expires_wall: None,
+            user: None,
+        };
+        let r2 = r.refreshed(
+            g,
+            Exchange {
+                sent_at: NOW + 1000,
+                received_at: NOW + 1000,
+                server_date: None,
+            },
+        );
+        assert_eq!(
+            (r2.generation, r2.expires_at, r2.obtained_at),
+            (1, Some(NOW + 600_000), NOW + 1000)
+        );
         assert_eq!(r2.user, r.user);
         assert_eq!(r2.id, "abc");
     }
@@ -295,8 +415,17 @@ pub(crate) mod tests {
     #[test]
     fn debug_redacts_tokens() {
         let ex = Exchange::default();
-        let r = Record::from_login(Backend::Portos, "https://a", "abc".into(), grant("secret-token".into()), ex);
+        let r = Record::from_login(
+            Backend::Portos,
+            "https://a",
+            "abc".into(),
+            grant("secret-token".into()),
+            ex,
+        );
         let text = format!("{r:?} {:?}", grant("secret-token".into()));
-        assert!(!text.contains("secret-token") && !text.contains("r1"), "{text}");
+        assert!(
+            !text.contains("secret-token") && !text.contains("r1"),
+            "{text}"
+        );
     }
 }

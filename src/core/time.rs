@@ -59,23 +59,40 @@ pub fn civil_ms(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Op
 /// A fixed-width run of ASCII digits.
 fn num(s: &str, from: usize, len: usize) -> Option<u32> {
     let part = s.get(from..from + len)?;
-    part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+    part.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| part.parse().ok())?
 }
 
 /// An HTTP date in the IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`),
 /// the only form servers are required to send.
 pub fn parse_http_date(s: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let s = s.trim();
     if s.len() != 29 || s.get(3..5)? != ", " || s.get(25..)? != " GMT" {
         return None;
     }
     let mon = MONTHS.iter().position(|m| Some(*m) == s.get(8..11))? as u32 + 1;
     let sep = |i| s.as_bytes().get(i).copied();
-    if sep(7) != Some(b' ') || sep(11) != Some(b' ') || sep(16) != Some(b' ') || sep(19) != Some(b':') || sep(22) != Some(b':') {
+    if sep(7) != Some(b' ')
+        || sep(11) != Some(b' ')
+        || sep(16) != Some(b' ')
+        || sep(19) != Some(b':')
+        || sep(22) != Some(b':')
+    {
         return None;
     }
-    civil_ms(i64::from(num(s, 12, 4)?), mon, num(s, 5, 2)?, num(s, 17, 2)?, num(s, 20, 2)?, num(s, 23, 2)?, 0)
+    civil_ms(
+        i64::from(num(s, 12, 4)?),
+        mon,
+        num(s, 5, 2)?,
+        num(s, 17, 2)?,
+        num(s, 20, 2)?,
+        num(s, 23, 2)?,
+        0,
+    )
 }
 
 /// `Retry-After` in whole seconds: delay-seconds, or an HTTP date measured
@@ -94,8 +111,12 @@ pub fn parse_retry_after(value: &str, server_now: Option<i64>) -> Option<u32> {
 /// (any number of fractional digits, truncated to the millisecond).
 pub fn parse_iso_utc(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if s.len() < 20 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !matches!(b.get(10), Some(b'T' | b't'))
-        || b.get(13) != Some(&b':') || b.get(16) != Some(&b':')
+    if s.len() < 20
+        || b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T' | b't'))
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
     {
         return None;
     }
@@ -106,7 +127,12 @@ pub fn parse_iso_utc(s: &str) -> Option<i64> {
         if digits == 0 {
             return None;
         }
-        for (i, d) in frac.bytes().take(3).enumerate().filter(|(i, _)| *i < digits) {
+        for (i, d) in frac
+            .bytes()
+            .take(3)
+            .enumerate()
+            .filter(|(i, _)| *i < digits)
+        {
             ms += u32::from(d - b'0') * [100, 10, 1][i];
         }
         rest = frac.get(digits..)?;
@@ -114,16 +140,37 @@ pub fn parse_iso_utc(s: &str) -> Option<i64> {
     if rest != "Z" && rest != "z" {
         return None;
     }
-    civil_ms(i64::from(num(s, 0, 4)?), num(s, 5, 2)?, num(s, 8, 2)?, num(s, 11, 2)?, num(s, 14, 2)?, num(s, 17, 2)?, ms)
+    civil_ms(
+        i64::from(num(s, 0, 4)?),
+        num(s, 5, 2)?,
+        num(s, 8, 2)?,
+        num(s, 11, 2)?,
+        num(s, 14, 2)?,
+        num(s, 17, 2)?,
+        ms,
+    )
 }
 
 /// CashDesk's `dd.MM.yyyy HH:mm`, as a wall-clock time read as if UTC.
 pub fn parse_day_month_year(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if s.len() != 16 || b.get(2) != Some(&b'.') || b.get(5) != Some(&b'.') || b.get(10) != Some(&b' ') || b.get(13) != Some(&b':') {
+    if s.len() != 16
+        || b.get(2) != Some(&b'.')
+        || b.get(5) != Some(&b'.')
+        || b.get(10) != Some(&b' ')
+        || b.get(13) != Some(&b':')
+    {
         return None;
     }
-    civil_ms(i64::from(num(s, 6, 4)?), num(s, 3, 2)?, num(s, 0, 2)?, num(s, 11, 2)?, num(s, 14, 2)?, 0, 0)
+    civil_ms(
+        i64::from(num(s, 6, 4)?),
+        num(s, 3, 2)?,
+        num(s, 0, 2)?,
+        num(s, 11, 2)?,
+        num(s, 14, 2)?,
+        0,
+        0,
+    )
 }
 
 /// The instant of a wall-clock time in a zone whose UTC offset (ms) at an
@@ -167,25 +214,61 @@ mod tests {
 
     #[test]
     fn kyiv_wall_times_across_daylight_saving() {
-        let wall = |d, mo, h, mi| parse_day_month_year(&format!("{d:02}.{mo:02}.2026 {h:02}:{mi:02}")).unwrap();
+        let wall = |d, mo, h, mi| {
+            parse_day_month_year(&format!("{d:02}.{mo:02}.2026 {h:02}:{mi:02}")).unwrap()
+        };
         let utc = |d, mo, h, mi| civil_ms(2026, mo, d, h, mi, 0, 0).unwrap();
         // Winter and summer.
-        assert_eq!(resolve_wall(wall(15, 1, 12, 0), kyiv), Some(utc(15, 1, 10, 0)));
-        assert_eq!(resolve_wall(wall(15, 7, 12, 0), kyiv), Some(utc(15, 7, 9, 0)));
+        assert_eq!(
+            resolve_wall(wall(15, 1, 12, 0), kyiv),
+            Some(utc(15, 1, 10, 0))
+        );
+        assert_eq!(
+            resolve_wall(wall(15, 7, 12, 0), kyiv),
+            Some(utc(15, 7, 9, 0))
+        );
         // 29 March 2026: 03:00 jumps to 04:00; 03:30 does not exist and is read at +2.
-        assert_eq!(resolve_wall(wall(29, 3, 2, 59), kyiv), Some(utc(29, 3, 0, 59)));
-        assert_eq!(resolve_wall(wall(29, 3, 3, 30), kyiv), Some(utc(29, 3, 1, 30)));
-        assert_eq!(resolve_wall(wall(29, 3, 4, 0), kyiv), Some(utc(29, 3, 1, 0)));
+        assert_eq!(
+            resolve_wall(wall(29, 3, 2, 59), kyiv),
+            Some(utc(29, 3, 0, 59))
+        );
+        assert_eq!(
+            resolve_wall(wall(29, 3, 3, 30), kyiv),
+            Some(utc(29, 3, 1, 30))
+        );
+        assert_eq!(
+            resolve_wall(wall(29, 3, 4, 0), kyiv),
+            Some(utc(29, 3, 1, 0))
+        );
         // 25 October 2026: 04:00 falls back to 03:00; 03:30 happens twice, the earlier (+3) wins.
-        assert_eq!(resolve_wall(wall(25, 10, 3, 30), kyiv), Some(utc(25, 10, 0, 30)));
-        assert_eq!(resolve_wall(wall(25, 10, 4, 0), kyiv), Some(utc(25, 10, 2, 0)));
-        assert_eq!(resolve_wall(wall(25, 10, 2, 59), kyiv), Some(utc(24, 10, 23, 59)));
+        assert_eq!(
+            resolve_wall(wall(25, 10, 3, 30), kyiv),
+            Some(utc(25, 10, 0, 30))
+        );
+        assert_eq!(
+            resolve_wall(wall(25, 10, 4, 0), kyiv),
+            Some(utc(25, 10, 2, 0))
+        );
+        assert_eq!(
+            resolve_wall(wall(25, 10, 2, 59), kyiv),
+            Some(utc(24, 10, 23, 59))
+        );
     }
 
     #[test]
     fn day_month_year_format() {
-        assert_eq!(parse_day_month_year("09.07.2020 23:12"), civil_ms(2020, 7, 9, 23, 12, 0, 0));
-        for bad in ["9.07.2020 23:12", "09.07.2020T23:12", "31.02.2020 10:00", "09.07.2020 24:00", "09-07-2020 23:12", "09.07.2020 23:12:00"] {
+        assert_eq!(
+            parse_day_month_year("09.07.2020 23:12"),
+            civil_ms(2020, 7, 9, 23, 12, 0, 0)
+        );
+        for bad in [
+            "9.07.2020 23:12",
+            "09.07.2020T23:12",
+            "31.02.2020 10:00",
+            "09.07.2020 24:00",
+            "09-07-2020 23:12",
+            "09.07.2020 23:12:00",
+        ] {
             assert_eq!(parse_day_month_year(bad), None, "{bad}");
         }
     }
@@ -209,7 +292,10 @@ mod tests {
 
     #[test]
     fn http_dates() {
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777_000));
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777_000)
+        );
         assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"), None);
         assert_eq!(parse_http_date("Sun, 06 Xyz 1994 08:49:37 GMT"), None);
@@ -220,15 +306,24 @@ mod tests {
         assert_eq!(parse_retry_after("120", None), Some(120));
         assert_eq!(parse_retry_after(" 3 ", None), Some(3));
         assert_eq!(parse_retry_after("-1", None), None);
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", Some(784_111_767_000)), Some(10));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", None), None);
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", Some(784_111_767_000)),
+            Some(10)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", None),
+            None
+        );
     }
 
     #[test]
     fn iso_with_seven_fraction_digits() {
         let t = parse_iso_utc("2020-07-09T23:12:29.3560169Z").unwrap();
         assert_eq!(t, civil_ms(2020, 7, 9, 23, 12, 29, 356).unwrap());
-        assert_eq!(parse_iso_utc("2020-07-09T23:12:29Z"), civil_ms(2020, 7, 9, 23, 12, 29, 0));
+        assert_eq!(
+            parse_iso_utc("2020-07-09T23:12:29Z"),
+            civil_ms(2020, 7, 9, 23, 12, 29, 0)
+        );
         assert_eq!(parse_iso_utc("2020-07-09T23:12:29.Z"), None);
         assert_eq!(parse_iso_utc("2020-07-09T23:12:29+02:00"), None);
         assert_eq!(parse_iso_utc("2020-13-09T23:12:29Z"), None);

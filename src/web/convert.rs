@@ -26,7 +26,10 @@ pub fn offset_in(zone: &str, at: i64) -> Option<i64> {
 
 /// Header `(name, value)` pairs as a JS array of pairs, a `HeadersInit`.
 pub fn header_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Array {
-    pairs.into_iter().map(|(name, value)| JsValue::from(Array::of2(&name.into(), &value.into()))).collect()
+    pairs
+        .into_iter()
+        .map(|(name, value)| JsValue::from(Array::of2(&name.into(), &value.into())))
+        .collect()
 }
 
 /// The `UserProfile` object of docs/API.md.
@@ -49,8 +52,12 @@ pub fn code_error(code: Code) -> JsValue {
 
 /// A future as a promise. Every future goes through this one boxed type, so
 /// wasm-bindgen-futures' task code is compiled once, not once per call.
-pub fn promise(f: impl ::core::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {
-    let boxed: ::core::pin::Pin<Box<dyn ::core::future::Future<Output = Result<JsValue, JsValue>>>> = Box::pin(f);
+pub fn promise(
+    f: impl ::core::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+) -> js_sys::Promise {
+    let boxed: ::core::pin::Pin<
+        Box<dyn ::core::future::Future<Output = Result<JsValue, JsValue>>>,
+    > = Box::pin(f);
     wasm_bindgen_futures::future_to_promise(boxed)
 }
 

@@ -3,10 +3,10 @@
 
 use crate::core::error::Code;
 use crate::web::client::{self, Shared};
-use crate::web::events::{self, SharedListeners};
 use crate::web::convert;
-use js_sys::{Function, Promise};
+use crate::web::events::{self, SharedListeners};
 use ::core::cell::{OnceCell, RefCell};
+use js_sys::{Function, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -21,7 +21,9 @@ fn listeners() -> SharedListeners {
 }
 
 fn current() -> Result<Shared, JsValue> {
-    DEFAULT.with(|d| d.borrow().clone()).ok_or_else(|| convert::code_error(Code::NotConfigured))
+    DEFAULT
+        .with(|d| d.borrow().clone())
+        .ok_or_else(|| convert::code_error(Code::NotConfigured))
 }
 
 fn rejecting(e: JsValue) -> Promise {
@@ -45,7 +47,9 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
 }
 
 fn default_session() -> JsValue {
-    current().and_then(|c| client::session(&c)).unwrap_or(JsValue::NULL)
+    current()
+        .and_then(|c| client::session(&c))
+        .unwrap_or(JsValue::NULL)
 }
 
 fn with_default<F>(f: impl FnOnce(Shared) -> F) -> Promise
@@ -99,9 +103,15 @@ pub fn default_auth_fetch(input: JsValue, init: JsValue) -> Promise {
 #[wasm_bindgen(js_name = onChange)]
 pub fn default_on_change(listener: JsValue) -> Result<JsValue, JsValue> {
     current()?;
-    let listener: Function = listener
-        .dyn_into()
-        .map_err(|_| convert::error(&crate::core::error::AuthError::invalid("onChange needs a function")))?;
+    let listener: Function = listener.dyn_into().map_err(|_| {
+        convert::error(&crate::core::error::AuthError::invalid(
+            "onChange needs a function",
+        ))
+    })?;
     let listeners = listeners();
-    Ok(events::subscribe(&listeners, Rc::new(default_session), listener))
+    Ok(events::subscribe(
+        &listeners,
+        Rc::new(default_session),
+        listener,
+    ))
 }

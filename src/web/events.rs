@@ -4,9 +4,9 @@
 use crate::core::error::AuthError;
 use crate::web::convert;
 use crate::web::guard::{self, Preserved};
+use ::core::cell::RefCell;
 use js_sys::Function;
 use serde::Serialize;
-use ::core::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
@@ -65,13 +65,21 @@ struct Event<'a> {
 }
 
 fn event(kind: &str, session: &JsValue, error: Option<&AuthError>) -> JsValue {
-    guard::to_js(&Event { kind, session: Preserved(session.clone()), error: error.map(|e| Preserved(convert::error(e))) })
+    guard::to_js(&Event {
+        kind,
+        session: Preserved(session.clone()),
+        error: error.map(|e| Preserved(convert::error(e))),
+    })
 }
 
 /// Adds a listener, bound to the zone.js zone it subscribed from, and
 /// delivers `initial` to it in a microtask, with the session current at
 /// delivery. Returns the unsubscribe function.
-pub fn subscribe(listeners: &SharedListeners, session_of: Rc<dyn Fn() -> JsValue>, listener: Function) -> JsValue {
+pub fn subscribe(
+    listeners: &SharedListeners,
+    session_of: Rc<dyn Fn() -> JsValue>,
+    listener: Function,
+) -> JsValue {
     let listener = bound_to_current_zone(listener);
     let id = {
         let mut l = listeners.borrow_mut();
@@ -90,9 +98,16 @@ pub fn subscribe(listeners: &SharedListeners, session_of: Rc<dyn Fn() -> JsValue
     .into_js_value()
 }
 
-pub fn deliver_initial(listeners: Weak<RefCell<Listeners>>, id: u32, session_of: Rc<dyn Fn() -> JsValue>, listener: Function) {
+pub fn deliver_initial(
+    listeners: Weak<RefCell<Listeners>>,
+    id: u32,
+    session_of: Rc<dyn Fn() -> JsValue>,
+    listener: Function,
+) {
     let deliver = Closure::<dyn FnMut(JsValue)>::once_into_js(move |_: JsValue| {
-        let subscribed = listeners.upgrade().is_some_and(|l| l.borrow().list.iter().any(|(i, _)| *i == id));
+        let subscribed = listeners
+            .upgrade()
+            .is_some_and(|l| l.borrow().list.iter().any(|(i, _)| *i == id));
         if subscribed {
             if let Err(e) = listener.call1(&JsValue::NULL, &event("initial", &session_of(), None)) {
                 convert::report(&e);

@@ -42,8 +42,17 @@ pub trait TokenGate {
 
 /// The gate `js/fetch.js` asks, made once per client. `base` is `baseUrl`
 /// split into origin and path; `headers` go on every request under it.
-pub fn make_gate<'a>(gate: Box<dyn TokenGate>, base: (&str, &str), headers: impl Iterator<Item = (&'a str, &'a str)>) -> JsValue {
-    js_make_gate(FetchGate { gate }, base.0, base.1, convert::header_pairs(headers))
+pub fn make_gate<'a>(
+    gate: Box<dyn TokenGate>,
+    base: (&str, &str),
+    headers: impl Iterator<Item = (&'a str, &'a str)>,
+) -> JsValue {
+    js_make_gate(
+        FetchGate { gate },
+        base.0,
+        base.1,
+        convert::header_pairs(headers),
+    )
 }
 
 pub fn auth_fetch(gate: &JsValue, input: &JsValue, init: &JsValue) -> Promise {

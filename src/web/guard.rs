@@ -31,10 +31,10 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, RequestCache, RequestCredentials, RequestRedirect};
 
-use std::cell::RefCell;
 use crate::core::backend::Answer;
 use crate::core::field::Named;
 use crate::core::profile::RawJson;
+use std::cell::RefCell;
 
 #[wasm_bindgen(module = "/target/js/guard.js")]
 extern "C" {
@@ -69,7 +69,10 @@ pub fn read_object<T: DeserializeOwned + Named>(value: &JsValue) -> Option<T> {
         return None;
     }
     // The copy is plain data: neither call can throw.
-    let names = Object::keys::<JsValue>(copy.unchecked_ref()).iter().filter_map(|k| k.as_string()).collect();
+    let names = Object::keys::<JsValue>(copy.unchecked_ref())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
     let mut fields: T = serde_wasm_bindgen::from_value(copy).ok()?;
     fields.set_names(names);
     Some(fields)
@@ -81,7 +84,11 @@ pub struct Parsed(pub JsValue);
 impl Answer for Parsed {
     fn read<T: DeserializeOwned>(&self, path: &[&str]) -> Option<T> {
         // Only objects: serde would read an array as a struct's members in order.
-        let at = if path.is_empty() { self.0.clone() } else { object_at(&self.0, js_strings(path)) };
+        let at = if path.is_empty() {
+            self.0.clone()
+        } else {
+            object_at(&self.0, js_strings(path))
+        };
         if !is_record(&at) {
             return None;
         }
@@ -100,7 +107,9 @@ fn js_strings(keys: &[&str]) -> Vec<JsValue> {
 /// Our own data as a plain JavaScript value (objects, not `Map`s; `null`,
 /// not `undefined`).
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
 }
 
 /// A JavaScript value inside a derived struct handed to [`to_js`].
@@ -165,7 +174,9 @@ impl Lent {
 
 impl Storage for Lent {
     fn raw() -> web_sys::Storage {
-        LENT.with(|c| c.borrow().clone()).unwrap_or_else(session_storage).unchecked_into()
+        LENT.with(|c| c.borrow().clone())
+            .unwrap_or_else(session_storage)
+            .unchecked_into()
     }
 }
 
@@ -175,7 +186,13 @@ impl Storage for Lent {
 /// refuses anything a browser would not send; a failure to build, or a
 /// page's `Request`, `Headers`, `URL` or `AbortController` that throws, is
 /// `None`.
-pub fn build_request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>, controller: &AbortController) -> Option<web_sys::Request> {
+pub fn build_request(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+    controller: &AbortController,
+) -> Option<web_sys::Request> {
     let method = match method {
         "POST" => Method::POST,
         "DELETE" => Method::DELETE,

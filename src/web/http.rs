@@ -24,7 +24,12 @@ extern "C" {
     #[wasm_bindgen(js_name = abortAll)]
     pub fn abort_all(inflight: &JsValue);
     #[wasm_bindgen(js_name = send)]
-    fn js_send(inflight: &JsValue, request: &web_sys::Request, controller: &AbortController, timeout_ms: f64) -> Promise;
+    fn js_send(
+        inflight: &JsValue,
+        request: &web_sys::Request,
+        controller: &AbortController,
+        timeout_ms: f64,
+    ) -> Promise;
 
     /// What `send` resolves to, read by name.
     type Sent;
@@ -81,16 +86,30 @@ pub struct Answer {
 pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise {
     let bearer = req.bearer.as_ref().map(|token| ["Bearer ", token].concat());
     let content_type = req.body.as_ref().map(|_| "application/json");
-    let own = [("Accept", Some("application/json")), ("Content-Type", content_type), ("Authorization", bearer.as_deref())];
-    let headers: Vec<(&str, &str)> = cfg.extra_headers().chain(own.into_iter().filter_map(|(name, value)| Some((name, value?)))).collect();
+    let own = [
+        ("Accept", Some("application/json")),
+        ("Content-Type", content_type),
+        ("Authorization", bearer.as_deref()),
+    ];
+    let headers: Vec<(&str, &str)> = cfg
+        .extra_headers()
+        .chain(
+            own.into_iter()
+                .filter_map(|(name, value)| Some((name, value?))),
+        )
+        .collect();
     let controller = AbortController::new().ok();
-    let request = controller.as_ref().and_then(|c| guard::build_request(req.method, &req.url, &headers, req.body.as_deref(), c));
+    let request = controller
+        .as_ref()
+        .and_then(|c| guard::build_request(req.method, &req.url, &headers, req.body.as_deref(), c));
     // The body now lives in JS; wipe the copy here (it may hold a password).
     if let Some(body) = req.body.as_mut() {
         wipe(body);
     }
     match (request, controller) {
-        (Some(request), Some(controller)) => js_send(inflight, &request, &controller, cfg.timeout_ms as f64),
+        (Some(request), Some(controller)) => {
+            js_send(inflight, &request, &controller, cfg.timeout_ms as f64)
+        }
         _ => Promise::reject(&JsValue::UNDEFINED),
     }
 }
@@ -99,18 +118,38 @@ pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise 
 /// (`network`, `timeout`, `disposed`, `bad_response` for an oversized body).
 /// Any HTTP status is an `Ok` answer: the caller maps it.
 pub async fn answer(pending: Promise) -> Result<Answer, AuthError> {
-    let sent: Sent = JsFuture::from(pending).await.map_err(|why| AuthError::of(Failure::of(&why).code()))?.unchecked_into();
+    let sent: Sent = JsFuture::from(pending)
+        .await
+        .map_err(|why| AuthError::of(Failure::of(&why).code()))?
+        .unchecked_into();
     // js/http.js checked it is a Response and read these once already.
     let response = gloo_net::http::Response::from(sent.response());
     let status = response.status();
     let headers = response.headers();
-    let server_date = headers.get("date").as_deref().and_then(time::parse_http_date);
-    let retry_after = headers.get("retry-after").and_then(|v| time::parse_retry_after(&v, server_date));
+    let server_date = headers
+        .get("date")
+        .as_deref()
+        .and_then(time::parse_http_date);
+    let retry_after = headers
+        .get("retry-after")
+        .and_then(|v| time::parse_retry_after(&v, server_date));
     if sent.too_big() {
-        let mut e = AuthError::new(Code::BadResponse, "The server's answer is larger than 1 MiB.");
+        let mut e = AuthError::new(
+            Code::BadResponse,
+            "The server's answer is larger than 1 MiB.",
+        );
         e.status = Some(status);
         return Err(e);
     }
-    let exchange = Exchange { sent_at: sent.sent_at() as i64, received_at: sent.received_at() as i64, server_date };
-    Ok(Answer { status, body: Parsed(sent.parsed()), exchange, retry_after })
+    let exchange = Exchange {
+        sent_at: sent.sent_at() as i64,
+        received_at: sent.received_at() as i64,
+        server_date,
+    };
+    Ok(Answer {
+        status,
+        body: Parsed(sent.parsed()),
+        exchange,
+        retry_after,
+    })
 }

@@ -91,7 +91,19 @@ impl Store {
         if WARNED.with(|w| w.replace(true)) {
             return;
         }
-        let which = if self.custom { "the storage option failed" } else { "sessionStorage is unavailable" };
-        web_sys::console::warn_1(&["pos-auth: ", which, "; the session is kept in this page only."].concat().into());
+        let which = if self.custom {
+            "the storage option failed"
+        } else {
+            "sessionStorage is unavailable"
+        };
+        web_sys::console::warn_1(
+            &[
+                "pos-auth: ",
+                which,
+                "; the session is kept in this page only.",
+            ]
+            .concat()
+            .into(),
+        );
     }
 }

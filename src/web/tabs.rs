@@ -54,11 +54,17 @@ impl Channel {
         });
         channel.set_onmessage(Some(handler.as_ref().unchecked_ref()));
         crate::web::timer::unref(&channel);
-        Some(Channel { name, channel, _on_message: handler })
+        Some(Channel {
+            name,
+            channel,
+            _on_message: handler,
+        })
     }
 
     pub fn send(&self, message: &Message) {
-        let _ = self.channel.post_message(&JsValue::from_str(&message.encode()));
+        let _ = self
+            .channel
+            .post_message(&JsValue::from_str(&message.encode()));
     }
 }
 
@@ -92,7 +98,10 @@ impl Drop for LockGuard {
 /// (insecure contexts): then tabs coordinate by messages alone.
 pub async fn lock(name: &str) -> Option<LockGuard> {
     let held: js_sys::Array = JsFuture::from(js_lock(name)).await.ok()?.dyn_into().ok()?;
-    Some(LockGuard { release: held.get(0).dyn_into().ok()?, waited: held.get(1).as_bool()? })
+    Some(LockGuard {
+        release: held.get(0).dyn_into().ok()?,
+        waited: held.get(1).as_bool()?,
+    })
 }
 
 /// Lets messages that peers posted before releasing the lock arrive.

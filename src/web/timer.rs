@@ -23,8 +23,12 @@ extern "C" {
     fn listen(target: &JsValue, kind: &str, callback: &Function);
 }
 
-const WAKE_EVENTS: [(bool, &str); 4] =
-    [(true, "visibilitychange"), (false, "online"), (false, "focus"), (false, "pageshow")];
+const WAKE_EVENTS: [(bool, &str); 4] = [
+    (true, "visibilitychange"),
+    (false, "online"),
+    (false, "focus"),
+    (false, "pageshow"),
+];
 
 /// Calls `tick` when armed time passes and whenever the page wakes up.
 pub struct Timer {
@@ -54,13 +58,16 @@ impl Timer {
     pub fn arm(&mut self, delay_ms: i64) {
         self.clear();
         let delay = delay_ms.clamp(0, MAX_TIMER_MS) as i32;
-        self.handle = schedule(self.tick.as_ref().unchecked_ref(), delay).map(|handle| match handle.as_f64() {
-            Some(id) => Handle::Id(id),
-            None => {
-                unref(&handle);
-                Handle::Object(handle)
-            }
-        });
+        self.handle =
+            schedule(self.tick.as_ref().unchecked_ref(), delay).map(|handle| {
+                match handle.as_f64() {
+                    Some(id) => Handle::Id(id),
+                    None => {
+                        unref(&handle);
+                        Handle::Object(handle)
+                    }
+                }
+            });
     }
 
     pub fn clear(&mut self) {
@@ -77,7 +84,8 @@ impl Drop for Timer {
         self.clear();
         for (on_document, event) in WAKE_EVENTS {
             if let Some(target) = wake_target(on_document) {
-                let _ = target.remove_event_listener_with_callback(event, self.tick.as_ref().unchecked_ref());
+                let _ = target
+                    .remove_event_listener_with_callback(event, self.tick.as_ref().unchecked_ref());
             }
         }
     }
@@ -95,7 +103,8 @@ pub fn unref(handle: &JsValue) {
     if !handle.is_object() {
         return;
     }
-    if let Ok(unref) = Reflect::get(handle, &"unref".into()).and_then(|f| f.dyn_into::<Function>()) {
+    if let Ok(unref) = Reflect::get(handle, &"unref".into()).and_then(|f| f.dyn_into::<Function>())
+    {
         let _ = unref.call0(handle);
     }
 }
@@ -105,7 +114,11 @@ pub fn unref(handle: &JsValue) {
 /// instances of the global `EventTarget`.
 fn wake_target(document: bool) -> Option<web_sys::EventTarget> {
     let global = js_sys::global();
-    let target = if document { Reflect::get(&global, &"document".into()).ok()? } else { global.into() };
+    let target = if document {
+        Reflect::get(&global, &"document".into()).ok()?
+    } else {
+        global.into()
+    };
     let add = Reflect::get(&target, &"addEventListener".into()).ok()?;
     add.is_function().then(|| target.unchecked_into())
 }

@@ -27,7 +27,10 @@ const REFRESH: &str = "/portos/api/auth/refresh";
 async fn answer_once(tenant: &str, method: &str, path: &str, status: u16, body: &str) {
     let spec = format!(
         r#"{{"path":"{path}","method":"{method}","status":{status},"body":{},"contentType":"application/json"}}"#,
-        js_sys::JSON::stringify(&body.into()).unwrap().as_string().unwrap()
+        js_sys::JSON::stringify(&body.into())
+            .unwrap()
+            .as_string()
+            .unwrap()
     );
     fault(tenant, &spec).await;
 }
@@ -47,8 +50,12 @@ async fn fails_with(p: js_sys::Promise, code_: &str, what: &str) -> JsValue {
 
 /// The client signs in, asks for its profile and signs out as usual.
 async fn still_works(client: &AuthClient) {
-    await_js(client.login(portos_credentials())).await.expect("login afterwards");
-    await_js(client.profile()).await.expect("profile afterwards");
+    await_js(client.login(portos_credentials()))
+        .await
+        .expect("login afterwards");
+    await_js(client.profile())
+        .await
+        .expect("profile afterwards");
     await_js(client.logout()).await.expect("logout afterwards");
 }
 
@@ -59,17 +66,37 @@ async fn a_user_that_is_an_array_is_bad_response() {
     let watch = TrapWatch::start();
     let t = tenant();
     let client = AuthClient::new(options(&t, "")).unwrap();
-    for user in ["[null]", "[]", r#"["635f7ae3072edfeae7c26a1e","999"]"#, "null", "7"] {
-        answer_once(&t, "POST", LOGIN, 200, &format!(r#"{{"tokenId":"t","refreshToken":"r","user":{user}}}"#)).await;
+    for user in [
+        "[null]",
+        "[]",
+        r#"["635f7ae3072edfeae7c26a1e","999"]"#,
+        "null",
+        "7",
+    ] {
+        answer_once(
+            &t,
+            "POST",
+            LOGIN,
+            200,
+            &format!(r#"{{"tokenId":"t","refreshToken":"r","user":{user}}}"#),
+        )
+        .await;
         let e = fails_with(client.login(portos_credentials()), "bad_response", user).await;
-        assert!(get_str(&e, "message").unwrap().contains("user"), "{}", stringify(&e));
+        assert!(
+            get_str(&e, "message").unwrap().contains("user"),
+            "{}",
+            stringify(&e)
+        );
         assert!(client.session().unwrap().is_null());
     }
     // A profile answer that is an array where the user object belongs.
     await_js(client.login(portos_credentials())).await.unwrap();
     answer_once(&t, "GET", LOGIN, 200, r#"[{"id":"1","userName":"999"}]"#).await;
     fails_with(client.profile(), "bad_response", "profile []").await;
-    assert!(!client.session().unwrap().is_null(), "a bad profile answer keeps the session");
+    assert!(
+        !client.session().unwrap().is_null(),
+        "a bad profile answer keeps the session"
+    );
     still_works(&client).await;
     watch.finish().await;
 }
@@ -83,7 +110,14 @@ async fn a_deeply_nested_answer_is_bad_response() {
     let client = AuthClient::new(options(&t, "")).unwrap();
     for depth in [5_000, 200_000] {
         let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-        answer_once(&t, "POST", LOGIN, 200, &format!(r#"{{"tokenId":"t","refreshToken":"r","user":{{"id":"1","deep":{deep}}}}}"#)).await;
+        answer_once(
+            &t,
+            "POST",
+            LOGIN,
+            200,
+            &format!(r#"{{"tokenId":"t","refreshToken":"r","user":{{"id":"1","deep":{deep}}}}}"#),
+        )
+        .await;
         let outcome = within(client.login(portos_credentials()), 5000).await;
         match outcome {
             Some(Ok(_)) => {}
@@ -106,15 +140,36 @@ async fn a_token_no_header_can_carry_is_bad_response_and_every_call_settles() {
     let t = tenant();
     let (client, _, session) = signed_in(&t, r#","autoRefresh":false"#).await;
     for token in ["tök€n", "two words", "line\nbreak", ""] {
-        let body = format!(r#"{{"tokenId":{},"refreshToken":"r2"}}"#, stringify(&token.into()));
+        let body = format!(
+            r#"{{"tokenId":{},"refreshToken":"r2"}}"#,
+            stringify(&token.into())
+        );
         answer_once(&t, "POST", REFRESH, 200, &body).await;
         fails_with(client.refresh(), "bad_response", token).await;
-        assert_eq!(current_token(&client), Some(token_of(&session)), "{token:?}: the session is kept");
+        assert_eq!(
+            current_token(&client),
+            Some(token_of(&session)),
+            "{token:?}: the session is kept"
+        );
     }
-    await_js(client.profile()).await.expect("profile after the bad tokens");
-    answer_once(&t, "POST", LOGIN, 200, r#"{"tokenId":"ok\u0101","refreshToken":"r","user":{"id":"1"}}"#).await;
+    await_js(client.profile())
+        .await
+        .expect("profile after the bad tokens");
+    answer_once(
+        &t,
+        "POST",
+        LOGIN,
+        200,
+        r#"{"tokenId":"ok\u0101","refreshToken":"r","user":{"id":"1"}}"#,
+    )
+    .await;
     fails_with(client.login(portos_credentials()), "bad_response", "login").await;
-    assert!(within(client.logout(), 5000).await.is_some_and(|r| r.is_ok()), "logout settles");
+    assert!(
+        within(client.logout(), 5000)
+            .await
+            .is_some_and(|r| r.is_ok()),
+        "logout settles"
+    );
     still_works(&client).await;
     watch.finish().await;
 }
@@ -145,17 +200,25 @@ async fn a_page_storage_that_throws_a_string_degrades_to_memory() {
         Ok(c) => within(c.logout(), 5000).await,
         Err(_) => None,
     };
-    js(r#"(() => { const p = Storage.prototype; [p.setItem, p.getItem, p.removeItem] = globalThis.__posAuthStorage; })()"#);
+    js(
+        r#"(() => { const p = Storage.prototype; [p.setItem, p.getItem, p.removeItem] = globalThis.__posAuthStorage; })()"#,
+    );
     let client = client.unwrap_or_else(|e| panic!("the constructor threw {}", stringify(&e)));
     match outcome {
         Some(Ok(_)) => {}
         other => panic!("login with a throwing storage: {other:?}"),
     }
-    assert!(session.is_some_and(|s| !s.is_null()), "the session lives in memory");
+    assert!(
+        session.is_some_and(|s| !s.is_null()),
+        "the session lives in memory"
+    );
     assert!(logout.is_some_and(|r| r.is_ok()), "logout settles");
     assert_eq!(stored(&key), None, "nothing was stored");
     let warned_after = module_warnings();
-    assert!(warned_after - warned_before <= 1 && warned_after == 1, "warnings: {warned_before}, then {warned_after}");
+    assert!(
+        warned_after - warned_before <= 1 && warned_after == 1,
+        "warnings: {warned_before}, then {warned_after}"
+    );
     // The storage works again, but this client stays in memory: no record
     // half-written by a storage that failed is ever trusted.
     await_js(client.login(portos_credentials())).await.unwrap();
@@ -175,24 +238,74 @@ async fn a_mistyped_credential_is_named_and_its_value_never_echoed() {
     let t = tenant();
     let client = AuthClient::new(options(&t, "")).unwrap();
     for (creds, field, secret) in [
-        (r#"{"userName":"999","password":1234,"deviceName":"P01"}"#, "password", "1234"),
-        (r#"{"userName":"999","password":98.76,"deviceName":"P01"}"#, "password", "98.76"),
-        (r#"{"userName":31337,"password":"x","deviceName":"P01"}"#, "userName", "31337"),
-        (r#"{"userName":"999","password":["hunter2"],"deviceName":"P01"}"#, "password", "hunter2"),
-        (r#"{"userName":"999","password":{"pin":"4321"},"deviceName":"P01"}"#, "password", "4321"),
-        (r#"{"userName":"999","password":"x","deviceName":"P01","pin":"5555"}"#, "pin", "5555"),
+        (
+            r#"{"userName":"999","password":1234,"deviceName":"P01"}"#,
+            "password",
+            "1234",
+        ),
+        (
+            r#"{"userName":"999","password":98.76,"deviceName":"P01"}"#,
+            "password",
+            "98.76",
+        ),
+        (
+            r#"{"userName":31337,"password":"x","deviceName":"P01"}"#,
+            "userName",
+            "31337",
+        ),
+        (
+            r#"{"userName":"999","password":["hunter2"],"deviceName":"P01"}"#,
+            "password",
+            "hunter2",
+        ),
+        (
+            r#"{"userName":"999","password":{"pin":"4321"},"deviceName":"P01"}"#,
+            "password",
+            "4321",
+        ),
+        (
+            r#"{"userName":"999","password":"x","deviceName":"P01","pin":"5555"}"#,
+            "pin",
+            "5555",
+        ),
     ] {
         let e = fails_with(client.login(json(creds)), "invalid_argument", creds).await;
         let message = get_str(&e, "message").unwrap();
-        assert!(message.contains(field), "{creds}: {message:?} names no {field}");
-        assert!(!stringify(&e).contains(secret), "{creds}: the value is in the error: {}", stringify(&e));
+        assert!(
+            message.contains(field),
+            "{creds}: {message:?} names no {field}"
+        );
+        assert!(
+            !stringify(&e).contains(secret),
+            "{creds}: the value is in the error: {}",
+            stringify(&e)
+        );
     }
-    assert_eq!(count(&t, "POST /portos/api/auth").await, 0, "nothing was sent");
-    let e = AuthClient::new(json(&format!(r#"{{"baseUrl":"{t}/portos","timeout":"1234.5","bogus":true}}"#))).err().unwrap();
-    assert!(get_str(&e, "message").unwrap().contains("bogus"), "{}", stringify(&e));
-    let e = AuthClient::new(json(&format!(r#"{{"baseUrl":"{t}/portos","timeout":"1234.5"}}"#))).err().unwrap();
+    assert_eq!(
+        count(&t, "POST /portos/api/auth").await,
+        0,
+        "nothing was sent"
+    );
+    let e = AuthClient::new(json(&format!(
+        r#"{{"baseUrl":"{t}/portos","timeout":"1234.5","bogus":true}}"#
+    )))
+    .err()
+    .unwrap();
+    assert!(
+        get_str(&e, "message").unwrap().contains("bogus"),
+        "{}",
+        stringify(&e)
+    );
+    let e = AuthClient::new(json(&format!(
+        r#"{{"baseUrl":"{t}/portos","timeout":"1234.5"}}"#
+    )))
+    .err()
+    .unwrap();
     let message = get_str(&e, "message").unwrap();
-    assert!(message.contains("timeout") && !message.contains("1234"), "{message:?}");
+    assert!(
+        message.contains("timeout") && !message.contains("1234"),
+        "{message:?}"
+    );
     still_works(&client).await;
 }
 
@@ -203,16 +316,40 @@ async fn raw_is_the_answer_as_received() {
     let t = tenant();
     let o = options(&t, "");
     let user = r#"{"zeta":1,"alpha":2.50,"big":12345678901234567890,"tiny":1e-7,"huge":1e21,"id":"635f7ae3072edfeae7c26a1e","userName":"999","nested":{"b":[1,0.1,null],"a":"ä\u0000\ud83d\ude00"},"20":"digits first","__proto__":{"polluted":true}}"#;
-    answer_once(&t, "POST", LOGIN, 200, &format!(r#"{{"tokenId":"t.u.v","refreshToken":"r","user":{user}}}"#)).await;
+    answer_once(
+        &t,
+        "POST",
+        LOGIN,
+        200,
+        &format!(r#"{{"tokenId":"t.u.v","refreshToken":"r","user":{user}}}"#),
+    )
+    .await;
     let client = AuthClient::new(o.clone()).unwrap();
     let session = await_js(client.login(portos_credentials())).await.unwrap();
-    let expected = js(&format!("JSON.stringify(JSON.parse({}))", stringify(&user.into()))).as_string().unwrap();
-    let raw_text = |s: &JsValue| String::from(js_sys::JSON::stringify(&get(&get(s, "user"), "raw")).unwrap());
-    assert_eq!(raw_text(&session), expected, "raw is not the answer as JSON.parse reads it");
-    assert!(js("Object.prototype.polluted").is_undefined(), "a __proto__ member polluted Object.prototype");
+    let expected = js(&format!(
+        "JSON.stringify(JSON.parse({}))",
+        stringify(&user.into())
+    ))
+    .as_string()
+    .unwrap();
+    let raw_text =
+        |s: &JsValue| String::from(js_sys::JSON::stringify(&get(&get(s, "user"), "raw")).unwrap());
+    assert_eq!(
+        raw_text(&session),
+        expected,
+        "raw is not the answer as JSON.parse reads it"
+    );
+    assert!(
+        js("Object.prototype.polluted").is_undefined(),
+        "a __proto__ member polluted Object.prototype"
+    );
     client.dispose();
     let restored = AuthClient::new(o).unwrap();
-    assert_eq!(raw_text(&restored.session().unwrap()), expected, "raw changed on its way through storage");
+    assert_eq!(
+        raw_text(&restored.session().unwrap()),
+        expected,
+        "raw changed on its way through storage"
+    );
     restored.dispose();
 }
 
@@ -226,7 +363,11 @@ async fn answers_that_are_not_json_hold_no_javascript_value() {
         let t = t.clone();
         async move {
             for i in 0..n {
-                let (status, body) = if i % 2 == 0 { (200, "not json {") } else { (500, "<h1>down</h1>") };
+                let (status, body) = if i % 2 == 0 {
+                    (200, "not json {")
+                } else {
+                    (500, "<h1>down</h1>")
+                };
                 answer_once(&t, "POST", LOGIN, status, body).await;
                 let e = rejects(client.login(portos_credentials())).await;
                 assert!(!is_trap(&e));
@@ -242,7 +383,10 @@ async fn answers_that_are_not_json_hold_no_javascript_value() {
     // The leak this guards against kept one value per answer (+60). Clients
     // of earlier tests still run their timers in this page, and one of them
     // may hold a value more or less at either instant: a few, never 60.
-    assert!(after <= before + 3, "JS values held by wasm grew over 60 non-JSON answers: {before} → {after}");
+    assert!(
+        after <= before + 3,
+        "JS values held by wasm grew over 60 non-JSON answers: {before} → {after}"
+    );
     still_works(&client).await;
 }
 
@@ -259,11 +403,26 @@ async fn platform_constructors_a_page_replaced_are_a_network_error() {
     let t = tenant();
     let client = AuthClient::new(options(&t, "")).unwrap();
     let wrappers = [
-        ("Request throws a string", r#"globalThis.Request = function () { globalThis.__posAuthRan = true; throw "no (a string, expected by the test)"; }"#),
-        ("URL throws undefined", r#"globalThis.URL = function () { globalThis.__posAuthRan = true; throw undefined; }"#),
-        ("Headers throws a number", r#"globalThis.Headers = function () { globalThis.__posAuthRan = true; throw 42; }"#),
-        ("Headers.set throws", r#"Headers.prototype.set = function () { globalThis.__posAuthRan = true; throw "set (a string, expected by the test)"; }"#),
-        ("AbortController.signal throws", r#"Object.defineProperty(AbortController.prototype, "signal", { get() { globalThis.__posAuthRan = true; throw 7; }, configurable: true })"#),
+        (
+            "Request throws a string",
+            r#"globalThis.Request = function () { globalThis.__posAuthRan = true; throw "no (a string, expected by the test)"; }"#,
+        ),
+        (
+            "URL throws undefined",
+            r#"globalThis.URL = function () { globalThis.__posAuthRan = true; throw undefined; }"#,
+        ),
+        (
+            "Headers throws a number",
+            r#"globalThis.Headers = function () { globalThis.__posAuthRan = true; throw 42; }"#,
+        ),
+        (
+            "Headers.set throws",
+            r#"Headers.prototype.set = function () { globalThis.__posAuthRan = true; throw "set (a string, expected by the test)"; }"#,
+        ),
+        (
+            "AbortController.signal throws",
+            r#"Object.defineProperty(AbortController.prototype, "signal", { get() { globalThis.__posAuthRan = true; throw 7; }, configurable: true })"#,
+        ),
     ];
     js(r#"(() => {
         globalThis.__posAuthPlatform = { Request, URL, Headers, set: Headers.prototype.set,
@@ -287,7 +446,11 @@ async fn platform_constructors_a_page_replaced_are_a_network_error() {
             Some(Err(e)) => {
                 assert!(!is_trap(&e), "{what}: a trap: {}", stringify(&e));
                 assert_eq!(code(&e), "network", "{what}: {}", stringify(&e));
-                assert!(ran, "{what}: failed without the wrapper running: {}", stringify(&e));
+                assert!(
+                    ran,
+                    "{what}: failed without the wrapper running: {}",
+                    stringify(&e)
+                );
                 guarded += 1;
             }
             Some(Ok(_)) if !ran => {}

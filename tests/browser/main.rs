@@ -2,23 +2,23 @@
 //! Run with `make test-browser` (tests/browser.sh starts the emulator).
 #![cfg(target_arch = "wasm32")]
 
-mod support;
-mod portos;
-mod options;
-mod login;
-mod storage;
-mod refresh;
 mod access_token;
-mod profile;
-mod fetch;
-mod logout;
-mod events;
-mod default_client;
-mod tabs;
 mod cashdesk;
-mod metadefender;
+mod default_client;
+mod events;
 mod faults;
-mod hostile;
+mod fetch;
 mod guards;
+mod hostile;
+mod login;
+mod logout;
+mod metadefender;
+mod options;
+mod portos;
+mod profile;
+mod refresh;
+mod storage;
+mod support;
+mod tabs;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

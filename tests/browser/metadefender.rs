@@ -14,7 +14,13 @@ fn opts(t: &str, extra: &str) -> JsValue {
 }
 
 fn b64url(text: &str) -> String {
-    web_sys::window().unwrap().btoa(text).unwrap().trim_end_matches('=').replace('+', "-").replace('/', "_")
+    web_sys::window()
+        .unwrap()
+        .btoa(text)
+        .unwrap()
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
 }
 
 /// Queues a vendor-shaped 200 login answer.
@@ -22,25 +28,38 @@ async fn login_answer(t: &str, access: &str, access_expiry: &str, refresh_expiry
     let body = format!(
         r#"{{"accessToken":"{access}","accessTokenExpiryTime":"{access_expiry}","refreshToken":"cmVmcmVzaA==","refreshTokenExpiryTime":"{refresh_expiry}","email":"admin@example.com","fullName":"Administrator","role":2,"userName":"admin","responseKey":"SUCCESS","responseMessage":"Successful request"}}"#
     );
-    fault(t, &format!(r#"{{"method":"POST","path":"{LOGIN_PATH}","status":200,"body":{body}}}"#)).await;
+    fault(
+        t,
+        &format!(r#"{{"method":"POST","path":"{LOGIN_PATH}","status":200,"body":{body}}}"#),
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn metadefender_login_request_and_body() {
     let t = tenant();
     let client = AuthClient::new(opts(&t, "")).unwrap();
-    let s = await_js(client.login(metadefender_credentials())).await.unwrap();
+    let s = await_js(client.login(metadefender_credentials()))
+        .await
+        .unwrap();
     assert_eq!(get_str(&s, "backend").as_deref(), Some("metadefender"));
     assert_eq!(get(&s, "canRefresh").as_bool(), Some(true));
     assert!(!token_of(&s).starts_with("Bearer"));
-    assert!(get(&s, "refreshToken").is_undefined(), "the refresh token is exposed");
+    assert!(
+        get(&s, "refreshToken").is_undefined(),
+        "the refresh token is exposed"
+    );
     let sent = requests_to(&t, "POST", LOGIN_PATH).await;
     assert_eq!(sent.len(), 1);
     assert_eq!(requests(&t).await.len(), 1);
     assert_eq!(count(&t, MD_LOGIN).await, 1);
     let r = &sent[0];
     assert_eq!(header(r, "accept").as_deref(), Some("application/json"));
-    assert!(header(r, "content-type").is_some_and(|c| c.starts_with("application/json")), "content-type {:?}", header(r, "content-type"));
+    assert!(
+        header(r, "content-type").is_some_and(|c| c.starts_with("application/json")),
+        "content-type {:?}",
+        header(r, "content-type")
+    );
     assert_eq!(header(r, "authorization"), None);
     let body = json(&get_str(r, "body").unwrap());
     assert_eq!(keys(&body), ["password", "userName"]);
@@ -57,55 +76,113 @@ async fn metadefender_jwt_exp_wins_over_the_expiry_field() {
     let jwt = format!(
         "{}.{}.c2lnbmF0dXJl",
         b64url(r#"{"alg":"HS256","typ":"JWT"}"#),
-        b64url(&format!(r#"{{"nameid":"5dee9f46803ca60007f46b88","unique_name":"admin","iat":{iat},"nbf":{iat},"exp":{exp}}}"#))
+        b64url(&format!(
+            r#"{{"nameid":"5dee9f46803ca60007f46b88","unique_name":"admin","iat":{iat},"nbf":{iat},"exp":{exp}}}"#
+        ))
     );
-    login_answer(&t, &jwt, "2030-01-02T03:04:05.6789012Z", "2031-02-03T04:05:06.1234567Z").await;
+    login_answer(
+        &t,
+        &jwt,
+        "2030-01-02T03:04:05.6789012Z",
+        "2031-02-03T04:05:06.1234567Z",
+    )
+    .await;
     let client = AuthClient::new(opts(&t, "")).unwrap();
-    let s = await_js(client.login(metadefender_credentials())).await.unwrap();
+    let s = await_js(client.login(metadefender_credentials()))
+        .await
+        .unwrap();
     assert_eq!(token_of(&s), jwt);
-    assert_eq!(num(&s, "expiresAt"), Some(exp as f64 * 1000.0), "expiresAt must come from exp, not accessTokenExpiryTime");
-    assert_eq!(num(&s, "refreshExpiresAt"), Some(utc("2031-02-03T04:05:06.123Z")));
+    assert_eq!(
+        num(&s, "expiresAt"),
+        Some(exp as f64 * 1000.0),
+        "expiresAt must come from exp, not accessTokenExpiryTime"
+    );
+    assert_eq!(
+        num(&s, "refreshExpiresAt"),
+        Some(utc("2031-02-03T04:05:06.123Z"))
+    );
     client.dispose();
 }
 
 #[wasm_bindgen_test]
 async fn metadefender_jwt_expiry_is_skew_corrected() {
     let t = tenant();
-    config(&t, r#"{"tokenLifetime":120,"refreshLifetime":900,"clockOffset":600}"#).await;
+    config(
+        &t,
+        r#"{"tokenLifetime":120,"refreshLifetime":900,"clockOffset":600}"#,
+    )
+    .await;
     let client = AuthClient::new(opts(&t, "")).unwrap();
     let before = now();
-    let s = await_js(client.login(metadefender_credentials())).await.unwrap();
+    let s = await_js(client.login(metadefender_credentials()))
+        .await
+        .unwrap();
     let after = now();
     assert_eq!(token_of(&s).split('.').count(), 3, "a JWT");
     let expires = num(&s, "expiresAt").unwrap();
     assert_eq!(expires.fract(), 0.0);
-    assert!(expires >= before + 118_000.0 && expires <= after + 121_000.0, "expiresAt {expires} vs now + 120 s ({before}); +600 s would be {}", before + 720_000.0);
+    assert!(
+        expires >= before + 118_000.0 && expires <= after + 121_000.0,
+        "expiresAt {expires} vs now + 120 s ({before}); +600 s would be {}",
+        before + 720_000.0
+    );
     let refresh = num(&s, "refreshExpiresAt").expect("refreshExpiresAt");
     assert_eq!(refresh.fract(), 0.0, "refreshExpiresAt in whole ms");
-    assert!(refresh >= before + 898_000.0 && refresh <= after + 901_000.0, "refreshExpiresAt {refresh} vs now + 900 s ({before})");
+    assert!(
+        refresh >= before + 898_000.0 && refresh <= after + 901_000.0,
+        "refreshExpiresAt {refresh} vs now + 900 s ({before})"
+    );
     client.dispose();
 }
 
 #[wasm_bindgen_test]
 async fn metadefender_opaque_token_expiry_from_seven_digit_times() {
     let t = tenant();
-    config(&t, r#"{"jwt":false,"tokenLifetime":120,"refreshLifetime":900}"#).await;
+    config(
+        &t,
+        r#"{"jwt":false,"tokenLifetime":120,"refreshLifetime":900}"#,
+    )
+    .await;
     let client = AuthClient::new(opts(&t, "")).unwrap();
     // The emulator's own answer.
     let before = now();
-    let s = await_js(client.login(metadefender_credentials())).await.unwrap();
+    let s = await_js(client.login(metadefender_credentials()))
+        .await
+        .unwrap();
     let after = now();
-    assert_ne!(token_of(&s).split('.').count(), 3, "jwt:false should give an opaque token");
+    assert_ne!(
+        token_of(&s).split('.').count(),
+        3,
+        "jwt:false should give an opaque token"
+    );
     let expires = num(&s, "expiresAt").expect("expiresAt from accessTokenExpiryTime");
-    assert!(expires >= before + 119_000.0 && expires <= after + 120_000.0, "expiresAt {expires} vs now + 120 s ({before})");
-    let refresh = num(&s, "refreshExpiresAt").expect("refreshExpiresAt from refreshTokenExpiryTime");
-    assert!(refresh >= before + 899_000.0 && refresh <= after + 900_000.0, "refreshExpiresAt {refresh} vs now + 900 s ({before})");
+    assert!(
+        expires >= before + 119_000.0 && expires <= after + 120_000.0,
+        "expiresAt {expires} vs now + 120 s ({before})"
+    );
+    let refresh =
+        num(&s, "refreshExpiresAt").expect("refreshExpiresAt from refreshTokenExpiryTime");
+    assert!(
+        refresh >= before + 899_000.0 && refresh <= after + 900_000.0,
+        "refreshExpiresAt {refresh} vs now + 900 s ({before})"
+    );
     // Exact times, seven fractional digits: whole ms, the rest cut off.
-    login_answer(&t, "opaque-access-token", "2030-01-02T03:04:05.6789012Z", "2030-02-03T04:05:06.1234567Z").await;
-    let s = await_js(client.login(metadefender_credentials())).await.unwrap();
+    login_answer(
+        &t,
+        "opaque-access-token",
+        "2030-01-02T03:04:05.6789012Z",
+        "2030-02-03T04:05:06.1234567Z",
+    )
+    .await;
+    let s = await_js(client.login(metadefender_credentials()))
+        .await
+        .unwrap();
     assert_eq!(token_of(&s), "opaque-access-token");
     assert_eq!(num(&s, "expiresAt"), Some(utc("2030-01-02T03:04:05.678Z")));
-    assert_eq!(num(&s, "refreshExpiresAt"), Some(utc("2030-02-03T04:05:06.123Z")));
+    assert_eq!(
+        num(&s, "refreshExpiresAt"),
+        Some(utc("2030-02-03T04:05:06.123Z"))
+    );
     client.dispose();
 }
 
@@ -118,13 +195,33 @@ async fn metadefender_user_mapping_and_raw() {
     assert_eq!(get_str(&u, "userName").as_deref(), Some("admin"));
     assert_eq!(get_str(&u, "name").as_deref(), Some("Administrator"));
     assert_eq!(get_str(&u, "email").as_deref(), Some("admin@example.com"));
-    assert_eq!(num(&u, "role"), Some(1.0), "role: {}", stringify(&get(&u, "role")));
+    assert_eq!(
+        num(&u, "role"),
+        Some(1.0),
+        "role: {}",
+        stringify(&get(&u, "role"))
+    );
     assert_eq!(stringify(&get(&u, "rights")), "[]");
     assert!(get(&u, "device").is_null());
     let raw = get(&u, "raw");
-    assert_eq!(keys(&raw), ["email", "fullName", "responseKey", "responseMessage", "role", "userName"], "raw: {}", stringify(&raw));
+    assert_eq!(
+        keys(&raw),
+        [
+            "email",
+            "fullName",
+            "responseKey",
+            "responseMessage",
+            "role",
+            "userName"
+        ],
+        "raw: {}",
+        stringify(&raw)
+    );
     assert_eq!(get_str(&raw, "responseKey").as_deref(), Some("SUCCESS"));
-    assert_eq!(get_str(&raw, "responseMessage").as_deref(), Some("Successful request"));
+    assert_eq!(
+        get_str(&raw, "responseMessage").as_deref(),
+        Some("Successful request")
+    );
     assert_eq!(num(&raw, "role"), Some(1.0));
     client.dispose();
 }
@@ -143,10 +240,21 @@ async fn metadefender_refresh_rotates_the_tokens() {
     assert_eq!(get_str(&u, "userName").as_deref(), Some("admin"));
     assert_eq!(num(&u, "role"), Some(1.0));
     // The old refresh token is used up at the server...
-    let (status, answer) = raw_post(&format!("{t}{REFRESH_PATH}"), &format!(r#"{{"accessToken":"{old}","refreshToken":"{first_refresh}"}}"#)).await;
-    assert_eq!(status, 401, "the old refresh token still works: {}", stringify(&answer));
+    let (status, answer) = raw_post(
+        &format!("{t}{REFRESH_PATH}"),
+        &format!(r#"{{"accessToken":"{old}","refreshToken":"{first_refresh}"}}"#),
+    )
+    .await;
+    assert_eq!(
+        status,
+        401,
+        "the old refresh token still works: {}",
+        stringify(&answer)
+    );
     // ...and the client uses the new one.
-    let r2 = await_js(client.refresh()).await.expect("second refresh with the rotated token");
+    let r2 = await_js(client.refresh())
+        .await
+        .expect("second refresh with the rotated token");
     let sent = requests_to(&t, "POST", REFRESH_PATH).await;
     let body = json(&get_str(sent.last().unwrap(), "body").unwrap());
     assert_eq!(get_str(&body, "accessToken"), Some(new));
@@ -164,8 +272,14 @@ async fn metadefender_refresh_401_ends_the_session() {
     control(&t, "POST", "revoke", None).await;
     let e = rejects_with(client.refresh(), "session_expired").await;
     assert_eq!(num(&e, "status"), Some(401.0));
-    assert_eq!(get_str(&e, "errorCode").as_deref(), Some("Authentication_InvalidRefreshToken"));
-    assert_eq!(get_str(&e, "message").as_deref(), Some("The token has been revoked."));
+    assert_eq!(
+        get_str(&e, "errorCode").as_deref(),
+        Some("Authentication_InvalidRefreshToken")
+    );
+    assert_eq!(
+        get_str(&e, "message").as_deref(),
+        Some("The token has been revoked.")
+    );
     assert_eq!(get(&e, "retryable").as_bool(), Some(false));
     assert_eq!(types(&events), ["initial", "expired"]);
     let ev = events.borrow()[1].clone();
@@ -185,9 +299,18 @@ async fn metadefender_refresh_500_is_server_and_keeps_the_session() {
     let e = rejects_with(client.refresh(), "server").await;
     assert_eq!(num(&e, "status"), Some(500.0));
     assert_eq!(get(&e, "retryable").as_bool(), Some(true));
-    assert_eq!(get_str(&e, "message").as_deref(), Some("Server is temporarily unavailable"));
-    assert_eq!(get_str(&e, "errorCode").as_deref(), Some("Server_Unavailable"));
-    assert!(js_sys::Object::is(&before, &client.session().unwrap()), "the session changed");
+    assert_eq!(
+        get_str(&e, "message").as_deref(),
+        Some("Server is temporarily unavailable")
+    );
+    assert_eq!(
+        get_str(&e, "errorCode").as_deref(),
+        Some("Server_Unavailable")
+    );
+    assert!(
+        js_sys::Object::is(&before, &client.session().unwrap()),
+        "the session changed"
+    );
     assert!(stored(&key_of(&o)).unwrap().contains(&token_of(&s)));
     client.dispose();
 }
@@ -196,10 +319,20 @@ async fn metadefender_refresh_500_is_server_and_keeps_the_session() {
 async fn metadefender_wrong_password_is_invalid_credentials() {
     let t = tenant();
     let client = AuthClient::new(opts(&t, "")).unwrap();
-    let e = rejects_with(client.login(json(r#"{"userName":"admin","password":"nope"}"#)), "invalid_credentials").await;
+    let e = rejects_with(
+        client.login(json(r#"{"userName":"admin","password":"nope"}"#)),
+        "invalid_credentials",
+    )
+    .await;
     assert_eq!(num(&e, "status"), Some(401.0));
-    assert_eq!(get_str(&e, "message").as_deref(), Some("Invalid username or password."));
-    assert_eq!(get_str(&e, "errorCode").as_deref(), Some("Authentication_InvalidCredentials"));
+    assert_eq!(
+        get_str(&e, "message").as_deref(),
+        Some("Invalid username or password.")
+    );
+    assert_eq!(
+        get_str(&e, "errorCode").as_deref(),
+        Some("Authentication_InvalidCredentials")
+    );
     assert_eq!(get(&e, "retryable").as_bool(), Some(false));
     assert!(client.session().unwrap().is_null());
     client.dispose();
@@ -212,12 +345,20 @@ async fn metadefender_refresh_expiry_ends_the_session() {
     let o = opts(&t, "");
     let client = AuthClient::new(o.clone()).unwrap();
     let (events, _) = listen(&client);
-    let s = await_js(client.login(metadefender_credentials())).await.unwrap();
+    let s = await_js(client.login(metadefender_credentials()))
+        .await
+        .unwrap();
     let refresh = num(&s, "refreshExpiresAt").expect("refreshExpiresAt");
     assert!(num(&s, "expiresAt").unwrap() > refresh + 50_000.0);
-    let e = wait_event(&events, "expired", 4500.0).await.expect("no expired event after refreshExpiresAt");
+    let e = wait_event(&events, "expired", 4500.0)
+        .await
+        .expect("no expired event after refreshExpiresAt");
     let at = now();
-    assert!(at >= refresh - 50.0 && at <= refresh + 600.0, "expired {} ms from refreshExpiresAt", at - refresh);
+    assert!(
+        at >= refresh - 50.0 && at <= refresh + 600.0,
+        "expired {} ms from refreshExpiresAt",
+        at - refresh
+    );
     assert!(get(&e, "session").is_null());
     assert!(client.session().unwrap().is_null());
     assert_eq!(stored(&key_of(&o)), None);

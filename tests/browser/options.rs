@@ -19,7 +19,10 @@ fn refused(options: JsValue, name: &str) {
     };
     auth_error(&err, "invalid_argument");
     let message = get_str(&err, "message").unwrap_or_default();
-    assert!(message.contains(name), "options {shown}: message {message:?} does not name {name}");
+    assert!(
+        message.contains(name),
+        "options {shown}: message {message:?} does not name {name}"
+    );
     assert_eq!(get(&err, "retryable").as_bool(), Some(false));
 }
 
@@ -88,16 +91,39 @@ async fn refresh_margin_must_be_finite_and_not_negative() {
 
 #[wasm_bindgen_test]
 async fn plain_http_needs_a_loopback_host_or_consent() {
-    for url in ["http://pos.example/portos", "http://10.0.0.5:8080", "http://127.0.0.1.example.com/"] {
+    for url in [
+        "http://pos.example/portos",
+        "http://10.0.0.5:8080",
+        "http://127.0.0.1.example.com/",
+    ] {
         refused(obj(&[("baseUrl", url.into())]), "baseUrl");
     }
-    for url in ["http://localhost:8080", "http://127.0.0.1/x", "http://127.9.9.9", "http://[::1]:3000/", "https://pos.example/api"] {
-        let o = obj(&[("baseUrl", url.into()), ("storageKey", "opt-loopback".into())]);
+    for url in [
+        "http://localhost:8080",
+        "http://127.0.0.1/x",
+        "http://127.9.9.9",
+        "http://[::1]:3000/",
+        "https://pos.example/api",
+    ] {
+        let o = obj(&[
+            ("baseUrl", url.into()),
+            ("storageKey", "opt-loopback".into()),
+        ]);
         assert!(AuthClient::new(o).is_ok(), "{url} must be accepted");
     }
-    let o = obj(&[("baseUrl", "http://10.0.0.5:8080".into()), ("allowInsecureHttp", true.into()), ("storageKey", "opt-insecure".into())]);
-    assert!(AuthClient::new(o).is_ok(), "allowInsecureHttp: true permits plain http");
-    let o = obj(&[("baseUrl", "http://10.0.0.5:8080".into()), ("allowInsecureHttp", false.into())]);
+    let o = obj(&[
+        ("baseUrl", "http://10.0.0.5:8080".into()),
+        ("allowInsecureHttp", true.into()),
+        ("storageKey", "opt-insecure".into()),
+    ]);
+    assert!(
+        AuthClient::new(o).is_ok(),
+        "allowInsecureHttp: true permits plain http"
+    );
+    let o = obj(&[
+        ("baseUrl", "http://10.0.0.5:8080".into()),
+        ("allowInsecureHttp", false.into()),
+    ]);
     refused(o, "baseUrl");
 }
 
@@ -121,11 +147,23 @@ async fn headers_refuse_authorization_and_line_breaks() {
 async fn undefined_counts_as_absent() {
     let t = tenant();
     let o = base_options(&t);
-    for name in ["backend", "storage", "autoRefresh", "refreshMargin", "timeout", "headers", "developerId", "serverTimeZone", "allowInsecureHttp"] {
+    for name in [
+        "backend",
+        "storage",
+        "autoRefresh",
+        "refreshMargin",
+        "timeout",
+        "headers",
+        "developerId",
+        "serverTimeZone",
+        "allowInsecureHttp",
+    ] {
         set(&o, name, &JsValue::UNDEFINED);
     }
     let client = AuthClient::new(o).expect("undefined options are absent");
-    let session = await_js(client.login(portos_credentials())).await.expect("login with defaults");
+    let session = await_js(client.login(portos_credentials()))
+        .await
+        .expect("login with defaults");
     assert_eq!(get_str(&session, "backend").as_deref(), Some("portos"));
     client.dispose();
 }
@@ -154,7 +192,9 @@ async fn non_object_options_are_invalid_argument_and_nothing_breaks() {
     }
     // The module still works after all of that.
     let client = AuthClient::new(options(&t, "")).unwrap();
-    await_js(client.login(portos_credentials())).await.expect("a later valid client logs in");
+    await_js(client.login(portos_credentials()))
+        .await
+        .expect("a later valid client logs in");
     client.dispose();
 }
 
@@ -171,7 +211,8 @@ fn hostile(kind: &str) -> JsValue {
         throw new Error("unknown kind");
         "#,
     );
-    make.call2(&JsValue::NULL, &kind.into(), &"https://pos.example".into()).unwrap()
+    make.call2(&JsValue::NULL, &kind.into(), &"https://pos.example".into())
+        .unwrap()
 }
 
 /// Options and credentials of `kind` are invalid_argument (never a raw
@@ -189,7 +230,9 @@ async fn hostile_is_invalid_argument(kind: &str) {
         Err(e) => assert_eq!(code(&e), "invalid_argument", "options {kind}: {e:?}"),
     }
     assert!(requests(&t).await.is_empty());
-    await_js(client.login(portos_credentials())).await.expect("the client still works");
+    await_js(client.login(portos_credentials()))
+        .await
+        .expect("the client still works");
     client.dispose();
 }
 
@@ -229,15 +272,25 @@ async fn hostile_deep_nesting_is_invalid_argument() {
 #[wasm_bindgen_test]
 async fn a_relative_base_url_is_resolved_against_the_page() {
     let href = web_sys::window().unwrap().location().href().unwrap();
-    for (given, resolved) in [("/portos", "/portos"), ("./pos/api", "pos/api"), ("../up", "up")] {
+    for (given, resolved) in [
+        ("/portos", "/portos"),
+        ("./pos/api", "pos/api"),
+        ("../up", "up"),
+    ] {
         let o = obj(&[("baseUrl", given.into()), ("storage", "memory".into())]);
-        let client = AuthClient::new(o).unwrap_or_else(|e| panic!("{given} refused: {}", stringify(&e)));
+        let client =
+            AuthClient::new(o).unwrap_or_else(|e| panic!("{given} refused: {}", stringify(&e)));
         let absolute = web_sys::Url::new_with_base(resolved, &href).unwrap().href();
         let under = format!("{}/x", absolute.trim_end_matches('/'));
         rejects_with(client.fetch(under.into(), JsValue::UNDEFINED), "no_session").await;
         // A URL beside it is not the client's: the global fetch answers (404 from the test server).
-        let beside = web_sys::Url::new_with_base("/not-under-base/x", &href).unwrap().href();
-        let r: web_sys::Response = await_js(client.fetch(beside.into(), JsValue::UNDEFINED)).await.expect("passed through").unchecked_into();
+        let beside = web_sys::Url::new_with_base("/not-under-base/x", &href)
+            .unwrap()
+            .href();
+        let r: web_sys::Response = await_js(client.fetch(beside.into(), JsValue::UNDEFINED))
+            .await
+            .expect("passed through")
+            .unchecked_into();
         assert!(r.status() >= 400, "{}", r.status());
         client.dispose();
     }
@@ -245,5 +298,8 @@ async fn a_relative_base_url_is_resolved_against_the_page() {
         refused(obj(&[("baseUrl", bad.into())]), "baseUrl");
     }
     // Protocol-relative: resolved, then held to the https/loopback rule.
-    refused(obj(&[("baseUrl", "//pos.example/portos".into())]), "baseUrl");
+    refused(
+        obj(&[("baseUrl", "//pos.example/portos".into())]),
+        "baseUrl",
+    );
 }

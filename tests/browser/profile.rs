@@ -14,8 +14,14 @@ async fn profile_sends_the_bearer_and_maps_the_user() {
     assert_eq!(get_str(&get(&p, "raw"), "userName").as_deref(), Some("999"));
     let gets = requests_to(&t, "GET", "/portos/api/auth").await;
     assert_eq!(gets.len(), 1);
-    assert_eq!(header(&gets[0], "authorization"), Some(format!("Bearer {}", token_of(&s))));
-    assert_eq!(header(&gets[0], "accept").as_deref(), Some("application/json"));
+    assert_eq!(
+        header(&gets[0], "authorization"),
+        Some(format!("Bearer {}", token_of(&s)))
+    );
+    assert_eq!(
+        header(&gets[0], "accept").as_deref(),
+        Some("application/json")
+    );
     assert_eq!(header(&gets[0], "accept-language").as_deref(), Some("sk"));
     client.dispose();
 }
@@ -38,7 +44,10 @@ async fn forbidden_profile_keeps_the_session() {
     fault(&t, r#"{"method":"GET","path":"/portos/api/auth","status":403,"body":{"title":"Forbidden","status":403,"detail":"Nemáte oprávnenie.","errorCode":403}}"#).await;
     let e = rejects_with(client.profile(), "forbidden").await;
     assert_eq!(num(&e, "status"), Some(403.0));
-    assert_eq!(get_str(&e, "message").as_deref(), Some("Nemáte oprávnenie."));
+    assert_eq!(
+        get_str(&e, "message").as_deref(),
+        Some("Nemáte oprávnenie.")
+    );
     assert_eq!(num(&e, "errorCode"), Some(403.0));
     assert_eq!(current_token(&client), Some(token_of(&s)));
     assert_eq!(types(&events), ["initial"]);
@@ -51,14 +60,19 @@ async fn unauthorized_profile_refreshes_once_and_retries() {
     let t = tenant();
     let (client, _, s) = signed_in(&t, "").await;
     fault(&t, r#"{"method":"GET","path":"/portos/api/auth","status":401,"body":{"title":"Unauthorized","status":401}}"#).await;
-    let p = await_js(client.profile()).await.expect("profile after one refresh");
+    let p = await_js(client.profile())
+        .await
+        .expect("profile after one refresh");
     assert_eq!(get_str(&p, "userName").as_deref(), Some("999"));
     assert_eq!(count(&t, PORTOS_REFRESH).await, 1);
     assert_eq!(count(&t, PORTOS_PROFILE).await, 2);
     let gets = requests_to(&t, "GET", "/portos/api/auth").await;
     let new = current_token(&client).unwrap();
     assert_ne!(new, token_of(&s));
-    assert_eq!(header(&gets[1], "authorization"), Some(format!("Bearer {new}")));
+    assert_eq!(
+        header(&gets[1], "authorization"),
+        Some(format!("Bearer {new}"))
+    );
     client.dispose();
 }
 
@@ -67,7 +81,11 @@ async fn unauthorized_profile_twice_ends_the_session() {
     let t = tenant();
     let (client, o, _) = signed_in(&t, "").await;
     let (events, _) = listen(&client);
-    fault(&t, r#"{"method":"GET","path":"/portos/api/auth","status":401,"times":2}"#).await;
+    fault(
+        &t,
+        r#"{"method":"GET","path":"/portos/api/auth","status":401,"times":2}"#,
+    )
+    .await;
     rejects_with(client.profile(), "session_expired").await;
     assert_eq!(count(&t, PORTOS_REFRESH).await, 1);
     assert_eq!(count(&t, PORTOS_PROFILE).await, 2);
@@ -89,14 +107,30 @@ async fn changed_user_is_stored_and_reported() {
     assert_eq!(get_str(&p, "name").as_deref(), Some("Majiteľ Nový"));
     assert_eq!(types(&events), ["initial", "userUpdated"]);
     let ev = events.borrow()[1].clone();
-    assert_eq!(get_str(&get(&get(&ev, "session"), "user"), "name").as_deref(), Some("Majiteľ Nový"));
+    assert_eq!(
+        get_str(&get(&get(&ev, "session"), "user"), "name").as_deref(),
+        Some("Majiteľ Nový")
+    );
     let now_session = client.session().unwrap();
-    assert!(!js_sys::Object::is(&before, &now_session), "session() is the old object");
-    assert_eq!(stringify(&get(&get(&now_session, "user"), "rights")), r#"["admin","reports"]"#);
-    assert!(stored(&key_of(&o)).unwrap().contains("Majiteľ Nový"), "the new user is not stored");
+    assert!(
+        !js_sys::Object::is(&before, &now_session),
+        "session() is the old object"
+    );
+    assert_eq!(
+        stringify(&get(&get(&now_session, "user"), "rights")),
+        r#"["admin","reports"]"#
+    );
+    assert!(
+        stored(&key_of(&o)).unwrap().contains("Majiteľ Nový"),
+        "the new user is not stored"
+    );
     // Back to the server's user is one more change; asking again then reports nothing.
     await_js(client.profile()).await.unwrap();
     await_js(client.profile()).await.unwrap();
-    assert_eq!(types(&events), ["initial", "userUpdated", "userUpdated"], "back to the original user is a change too");
+    assert_eq!(
+        types(&events),
+        ["initial", "userUpdated", "userUpdated"],
+        "back to the original user is a change too"
+    );
     client.dispose();
 }

@@ -1,9 +1,9 @@
 //! Storage: the sessionStorage record, restoring, and refusing bad records;
 //! session() identity.
 
+use crate::hostile::js;
 use crate::support::*;
 use pos_auth::web::AuthClient;
-use crate::hostile::js;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -15,8 +15,14 @@ async fn the_record_lives_under_the_storage_key() {
     let record = json(&text);
     assert_eq!(get_str(&record, "accessToken"), Some(token_of(&s)));
     assert!(text.contains("portos"), "record names its back end: {text}");
-    assert!(text.contains(&format!("{t}/portos")), "record names its baseUrl: {text}");
-    assert!(stored("pos-auth").is_none_or(|v| !v.contains(&token_of(&s))), "written under the default key too");
+    assert!(
+        text.contains(&format!("{t}/portos")),
+        "record names its baseUrl: {text}"
+    );
+    assert!(
+        stored("pos-auth").is_none_or(|v| !v.contains(&token_of(&s))),
+        "written under the default key too"
+    );
     client.dispose();
 }
 
@@ -28,7 +34,10 @@ async fn a_new_client_with_the_same_options_restores_the_session() {
     let again = AuthClient::new(o.clone()).unwrap();
     let restored = again.session().unwrap();
     assert_eq!(token_of(&restored), token_of(&s));
-    assert_eq!(get_str(&get(&restored, "user"), "name").as_deref(), Some("Majiteľ"));
+    assert_eq!(
+        get_str(&get(&restored, "user"), "name").as_deref(),
+        Some("Majiteľ")
+    );
     assert_eq!(num(&restored, "expiresAt"), num(&s, "expiresAt"));
     let (events, _) = listen(&again);
     microtasks().await;
@@ -36,7 +45,9 @@ async fn a_new_client_with_the_same_options_restores_the_session() {
     let initial = events.borrow()[0].clone();
     assert_eq!(token_of(&get(&initial, "session")), token_of(&s));
     // The restored token works.
-    await_js(again.profile()).await.expect("profile with the restored session");
+    await_js(again.profile())
+        .await
+        .expect("profile with the restored session");
     again.dispose();
 }
 
@@ -46,7 +57,10 @@ async fn refused_record(t: &str, text: &str) {
     let key = key_of(&o);
     session_storage().set_item(&key, text).unwrap();
     let client = AuthClient::new(o).expect("a bad record is never an exception");
-    assert!(client.session().unwrap().is_null(), "record {text} gave a session");
+    assert!(
+        client.session().unwrap().is_null(),
+        "record {text} gave a session"
+    );
     assert_eq!(stored(&key), None, "record {text} was not removed");
     let (events, _) = listen(&client);
     microtasks().await;
@@ -80,10 +94,22 @@ async fn corrupted_records_are_removed() {
 async fn wrong_version_records_are_removed() {
     let t = tenant();
     let (good, _) = good_record(&t).await;
-    for v in [JsValue::from(2), JsValue::from(0), JsValue::from("1"), JsValue::NULL] {
+    for v in [
+        JsValue::from(2),
+        JsValue::from(0),
+        JsValue::from("1"),
+        JsValue::NULL,
+    ] {
         refused_record(&t, &edited(&good, |r| set(r, "v", &v))).await;
     }
-    refused_record(&t, &edited(&good, |r| { js_sys::Reflect::delete_property(r.unchecked_ref::<js_sys::Object>(), &"v".into()).unwrap(); })).await;
+    refused_record(
+        &t,
+        &edited(&good, |r| {
+            js_sys::Reflect::delete_property(r.unchecked_ref::<js_sys::Object>(), &"v".into())
+                .unwrap();
+        }),
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -94,13 +120,30 @@ async fn records_of_another_base_url_or_back_end_are_removed() {
     let key = key_of(&o);
     session_storage().set_item(&key, &good).unwrap();
     let other = tenant();
-    let client = AuthClient::new(obj(&[("baseUrl", format!("{other}/portos").into()), ("storageKey", key.clone().into())])).unwrap();
-    assert!(client.session().unwrap().is_null(), "a record of another baseUrl was used");
+    let client = AuthClient::new(obj(&[
+        ("baseUrl", format!("{other}/portos").into()),
+        ("storageKey", key.clone().into()),
+    ]))
+    .unwrap();
+    assert!(
+        client.session().unwrap().is_null(),
+        "a record of another baseUrl was used"
+    );
     assert_eq!(stored(&key), None, "a record of another baseUrl was kept");
     client.dispose();
     // Another back end written in the record.
-    refused_record(&t, &edited(&good, |r| set(r, "backend", &"metadefender".into()))).await;
-    refused_record(&t, &edited(&good, |r| set(r, "baseUrl", &format!("{other}/portos").into()))).await;
+    refused_record(
+        &t,
+        &edited(&good, |r| set(r, "backend", &"metadefender".into())),
+    )
+    .await;
+    refused_record(
+        &t,
+        &edited(&good, |r| {
+            set(r, "baseUrl", &format!("{other}/portos").into())
+        }),
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -123,7 +166,11 @@ async fn tampered_records_are_removed() {
         refused_record(&t, &edited(&good, |r| set(r, k, &v))).await;
     }
     // A user whose rights are not strings.
-    refused_record(&t, &edited(&good, |r| set(&get(r, "user"), "rights", &json("[1]")))).await;
+    refused_record(
+        &t,
+        &edited(&good, |r| set(&get(r, "user"), "rights", &json("[1]"))),
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -137,10 +184,20 @@ async fn memory_storage_writes_nothing() {
     let token = token_of(&s);
     for i in 0..ss.length().unwrap() {
         let k = ss.key(i).unwrap().unwrap();
-        assert!(!ss.get_item(&k).unwrap().unwrap_or_default().contains(&token), "token found under {k}");
+        assert!(
+            !ss.get_item(&k)
+                .unwrap()
+                .unwrap_or_default()
+                .contains(&token),
+            "token found under {k}"
+        );
     }
     await_js(client.refresh()).await.unwrap();
-    assert_eq!(ss.length().unwrap(), before, "sessionStorage grew after a refresh");
+    assert_eq!(
+        ss.length().unwrap(),
+        before,
+        "sessionStorage grew after a refresh"
+    );
     assert!(!client.session().unwrap().is_null());
     client.dispose();
     // A new memory client has no session.
@@ -156,9 +213,19 @@ async fn clients_with_different_keys_are_independent() {
     let ob = options(&t, "");
     let b = AuthClient::new(ob.clone()).unwrap();
     assert!(b.session().unwrap().is_null(), "b sees a's session");
-    let sb = await_js(b.login(json(r#"{"userName":"100","password":"","deviceName":"P02"}"#))).await.unwrap();
-    assert_eq!(get_str(&get(&a.session().unwrap(), "user"), "userName").as_deref(), Some("999"));
-    assert_eq!(get_str(&get(&b.session().unwrap(), "user"), "userName").as_deref(), Some("100"));
+    let sb = await_js(b.login(json(
+        r#"{"userName":"100","password":"","deviceName":"P02"}"#,
+    )))
+    .await
+    .unwrap();
+    assert_eq!(
+        get_str(&get(&a.session().unwrap(), "user"), "userName").as_deref(),
+        Some("999")
+    );
+    assert_eq!(
+        get_str(&get(&b.session().unwrap(), "user"), "userName").as_deref(),
+        Some("100")
+    );
     let (events_b, _) = listen(&b);
     microtasks().await;
     await_js(a.logout()).await.unwrap();
@@ -183,7 +250,10 @@ async fn session_is_the_same_object_until_it_changes() {
     assert!(js_sys::Object::is(&a, &b), "session() !== session()");
     assert!(js_sys::Object::is(&a, &s), "login's result !== session()");
     await_js(client.profile()).await.unwrap();
-    assert!(js_sys::Object::is(&a, &client.session().unwrap()), "an unchanged profile changed session()");
+    assert!(
+        js_sys::Object::is(&a, &client.session().unwrap()),
+        "an unchanged profile changed session()"
+    );
     let r = await_js(client.refresh()).await.unwrap();
     let c = client.session().unwrap();
     assert!(!js_sys::Object::is(&a, &c), "refresh kept the old object");
@@ -224,7 +294,9 @@ async fn full_storage_degrades_to_memory_and_logout_still_clears() {
     let filler = fill_storage();
     // a signs in with storage full: it works in memory.
     let a = AuthClient::new(oa.clone()).unwrap();
-    let a_login = await_js(a.login(portos_credentials())).await.map(|s| token_of(&s));
+    let a_login = await_js(a.login(portos_credentials()))
+        .await
+        .map(|s| token_of(&s));
     let a_session = current_token(&a);
     let a_stored = stored(&key_a);
     let a_refresh = await_js(a.refresh()).await.map(|s| token_of(&s));
@@ -258,13 +330,24 @@ async fn full_storage_degrades_to_memory_and_logout_still_clears() {
     assert_eq!(a_in_memory, Some(a_new));
     assert!(a_logout);
     // Two clients degraded: the page is warned once (maybe by an earlier test).
-    assert!(warned_after - warned_before <= 1, "{warned_before} warnings, then {warned_after}");
+    assert!(
+        warned_after - warned_before <= 1,
+        "{warned_before} warnings, then {warned_after}"
+    );
     assert_eq!(warned_after, 1, "the page is warned exactly once");
     assert!(b_profile, "b's profile failed");
     assert!(b_refresh.is_ok(), "b's refresh failed");
     assert!(b_logout);
-    assert_eq!(b_left.as_deref().map(|_| "a stale record"), None, "after logout, b's stale record (with a spent refresh token) is still in sessionStorage");
-    assert!(b_restored.is_null(), "a reload after logout restores a session: {}", stringify(&b_restored));
+    assert_eq!(
+        b_left.as_deref().map(|_| "a stale record"),
+        None,
+        "after logout, b's stale record (with a spent refresh token) is still in sessionStorage"
+    );
+    assert!(
+        b_restored.is_null(),
+        "a reload after logout restores a session: {}",
+        stringify(&b_restored)
+    );
 }
 
 /// `storage: localStorage`, a dedicated terminal keeping its cashier signed
@@ -275,17 +358,32 @@ async fn a_storage_like_such_as_local_storage_keeps_the_record() {
     let t = tenant();
     let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     let key = format!("pos-auth-local-{t}");
-    let o = obj(&[("baseUrl", format!("{t}/portos").into()), ("storage", local.clone().into()), ("storageKey", key.clone().into())]);
+    let o = obj(&[
+        ("baseUrl", format!("{t}/portos").into()),
+        ("storage", local.clone().into()),
+        ("storageKey", key.clone().into()),
+    ]);
     let client = AuthClient::new(o.clone()).unwrap();
     let s = await_js(client.login(portos_credentials())).await.unwrap();
-    let text = local.get_item(&key).unwrap().expect("no record in localStorage");
+    let text = local
+        .get_item(&key)
+        .unwrap()
+        .expect("no record in localStorage");
     assert_eq!(get_str(&json(&text), "accessToken"), Some(token_of(&s)));
     assert_eq!(stored(&key), None, "the record went to sessionStorage too");
     client.dispose();
     let again = AuthClient::new(o.clone()).unwrap();
-    assert_eq!(token_of(&again.session().unwrap()), token_of(&s), "not restored from localStorage");
+    assert_eq!(
+        token_of(&again.session().unwrap()),
+        token_of(&s),
+        "not restored from localStorage"
+    );
     await_js(again.logout()).await.unwrap();
-    assert_eq!(local.get_item(&key).unwrap(), None, "logout left the record in localStorage");
+    assert_eq!(
+        local.get_item(&key).unwrap(),
+        None,
+        "logout left the record in localStorage"
+    );
     again.dispose();
 }
 
@@ -296,13 +394,23 @@ async fn a_storage_like_object_is_used_and_a_throwing_one_degrades_to_memory() {
     let t = tenant();
     let base = format!("{t}/portos");
     let custom = js("(() => { const m = new Map(); return { m, getItem: (k) => m.has(k) ? m.get(k) : null, setItem: (k, v) => void m.set(k, String(v)), removeItem: (k) => void m.delete(k) }; })()");
-    let o = obj(&[("baseUrl", base.clone().into()), ("storage", custom.clone())]);
+    let o = obj(&[
+        ("baseUrl", base.clone().into()),
+        ("storage", custom.clone()),
+    ]);
     let client = AuthClient::new(o.clone()).unwrap();
     let s = await_js(client.login(portos_credentials())).await.unwrap();
     let kept = js_sys::Reflect::get(&get(&custom, "m"), &"size".into()).unwrap();
-    assert_eq!(kept.as_f64(), Some(1.0), "the record did not reach the object");
+    assert_eq!(
+        kept.as_f64(),
+        Some(1.0),
+        "the record did not reach the object"
+    );
     client.dispose();
-    assert_eq!(token_of(&AuthClient::new(o).unwrap().session().unwrap()), token_of(&s));
+    assert_eq!(
+        token_of(&AuthClient::new(o).unwrap().session().unwrap()),
+        token_of(&s)
+    );
 
     for hostile in [
         "({ getItem: () => 42, setItem() {}, removeItem() {} })",
@@ -312,13 +420,29 @@ async fn a_storage_like_object_is_used_and_a_throwing_one_degrades_to_memory() {
         let o = obj(&[("baseUrl", base.clone().into()), ("storage", js(hostile))]);
         let client = AuthClient::new(o).unwrap_or_else(|e| panic!("{hostile}: {}", stringify(&e)));
         assert!(client.session().unwrap().is_null(), "{hostile}");
-        let s = await_js(client.login(portos_credentials())).await.unwrap_or_else(|e| panic!("{hostile}: {}", stringify(&e)));
-        assert_eq!(current_token(&client), Some(token_of(&s)), "{hostile}: the session was lost");
+        let s = await_js(client.login(portos_credentials()))
+            .await
+            .unwrap_or_else(|e| panic!("{hostile}: {}", stringify(&e)));
+        assert_eq!(
+            current_token(&client),
+            Some(token_of(&s)),
+            "{hostile}: the session was lost"
+        );
         await_js(client.logout()).await.unwrap();
         client.dispose();
     }
-    for bad in ["({})", "({ getItem() {}, setItem() {} })", "({ getItem: 1, setItem() {}, removeItem() {} })", "new Proxy({}, { get() { throw 'trap' } })"] {
-        let e = AuthClient::new(obj(&[("baseUrl", base.clone().into()), ("storage", js(bad))])).err().unwrap_or_else(|| panic!("{bad} accepted"));
+    for bad in [
+        "({})",
+        "({ getItem() {}, setItem() {} })",
+        "({ getItem: 1, setItem() {}, removeItem() {} })",
+        "new Proxy({}, { get() { throw 'trap' } })",
+    ] {
+        let e = AuthClient::new(obj(&[
+            ("baseUrl", base.clone().into()),
+            ("storage", js(bad)),
+        ]))
+        .err()
+        .unwrap_or_else(|| panic!("{bad} accepted"));
         auth_error(&e, "invalid_argument");
         assert!(get_str(&e, "message").unwrap().contains("storage"), "{bad}");
     }

@@ -46,24 +46,38 @@ pub async fn control(tenant: &str, method: &str, what: &str, body: Option<&str>)
     }
     let window = web_sys::window().unwrap();
     let url = format!("{tenant}/__emulator/{what}");
-    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await.unwrap().unchecked_into();
-    JsFuture::from(resp.json().unwrap()).await.unwrap_or(JsValue::NULL)
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+        .await
+        .unwrap()
+        .unchecked_into();
+    JsFuture::from(resp.json().unwrap())
+        .await
+        .unwrap_or(JsValue::NULL)
 }
 
 /// How many requests of `key` (e.g. "POST /portos/api/auth/refresh") the tenant saw.
 pub async fn count(tenant: &str, key: &str) -> u32 {
-    get(&control(tenant, "GET", "counts", None).await, key).as_f64().unwrap_or(0.0) as u32
+    get(&control(tenant, "GET", "counts", None).await, key)
+        .as_f64()
+        .unwrap_or(0.0) as u32
 }
 
 pub async fn sleep(ms: i32) {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
     });
     JsFuture::from(p).await.unwrap();
 }
 
 pub fn options(base: &str, extra: &str) -> JsValue {
-    let o: Object = json(&format!(r#"{{"baseUrl":"{base}/portos","storageKey":"k{}"{extra}}}"#, (js_sys::Math::random() * 1e9) as u64)).unchecked_into();
+    let o: Object = json(&format!(
+        r#"{{"baseUrl":"{base}/portos","storageKey":"k{}"{extra}}}"#,
+        (js_sys::Math::random() * 1e9) as u64
+    ))
+    .unchecked_into();
     o.into()
 }
 
@@ -103,7 +117,10 @@ pub fn set(target: &JsValue, key: &str, value: &JsValue) {
 }
 
 pub fn stringify(v: &JsValue) -> String {
-    JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_default()
+    JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
 }
 
 pub fn num(v: &JsValue, key: &str) -> Option<f64> {
@@ -116,7 +133,11 @@ pub fn key_of(options: &JsValue) -> String {
 }
 
 pub fn session_storage() -> web_sys::Storage {
-    web_sys::window().unwrap().session_storage().unwrap().unwrap()
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
 }
 
 pub fn stored(key: &str) -> Option<String> {
@@ -126,18 +147,28 @@ pub fn stored(key: &str) -> Option<String> {
 /// Queues a fault at the tenant's emulator.
 pub async fn fault(tenant: &str, spec: &str) {
     let answer = control(tenant, "POST", "fault", Some(spec)).await;
-    assert!(get(&answer, "error").is_undefined(), "fault refused: {}", stringify(&answer));
+    assert!(
+        get(&answer, "error").is_undefined(),
+        "fault refused: {}",
+        stringify(&answer)
+    );
 }
 
 /// Sets the tenant's config (e.g. `{"tokenLifetime":4}`).
 pub async fn config(tenant: &str, spec: &str) {
     let answer = control(tenant, "POST", "config", Some(spec)).await;
-    assert!(get(&answer, "error").is_undefined(), "config refused: {}", stringify(&answer));
+    assert!(
+        get(&answer, "error").is_undefined(),
+        "config refused: {}",
+        stringify(&answer)
+    );
 }
 
 /// The tenant's request log, oldest first.
 pub async fn requests(tenant: &str) -> Vec<JsValue> {
-    Array::from(&control(tenant, "GET", "requests", None).await).iter().collect()
+    Array::from(&control(tenant, "GET", "requests", None).await)
+        .iter()
+        .collect()
 }
 
 /// The logged requests with this method and tenant-relative path.
@@ -145,7 +176,10 @@ pub async fn requests_to(tenant: &str, method: &str, path: &str) -> Vec<JsValue>
     requests(tenant)
         .await
         .into_iter()
-        .filter(|r| get_str(r, "method").as_deref() == Some(method) && get_str(r, "path").as_deref() == Some(path))
+        .filter(|r| {
+            get_str(r, "method").as_deref() == Some(method)
+                && get_str(r, "path").as_deref() == Some(path)
+        })
         .collect()
 }
 
@@ -157,11 +191,27 @@ pub fn header(request: &JsValue, name: &str) -> Option<String> {
 /// Checks that `err` is an `AuthError` with `code` and returns it.
 #[track_caller]
 pub fn auth_error(err: &JsValue, code_: &str) -> JsValue {
-    assert_eq!(code(err), code_, "error: {} / {}", stringify(err), get_str(err, "message").unwrap_or_default());
+    assert_eq!(
+        code(err),
+        code_,
+        "error: {} / {}",
+        stringify(err),
+        get_str(err, "message").unwrap_or_default()
+    );
     assert_eq!(get_str(err, "name").as_deref(), Some("AuthError"));
-    assert!(err.is_instance_of::<js_sys::Error>(), "AuthError must be an Error");
-    assert_eq!(get_str(&get(err, "constructor"), "name").as_deref(), Some("AuthError"), "not made by the AuthError class");
-    assert!(get_str(err, "message").is_some_and(|m| !m.is_empty()), "AuthError without a message");
+    assert!(
+        err.is_instance_of::<js_sys::Error>(),
+        "AuthError must be an Error"
+    );
+    assert_eq!(
+        get_str(&get(err, "constructor"), "name").as_deref(),
+        Some("AuthError"),
+        "not made by the AuthError class"
+    );
+    assert!(
+        get_str(err, "message").is_some_and(|m| !m.is_empty()),
+        "AuthError without a message"
+    );
     err.clone()
 }
 
@@ -191,12 +241,20 @@ pub fn listen(client: &AuthClient) -> (Events, Function) {
 }
 
 pub fn types(events: &Events) -> Vec<String> {
-    events.borrow().iter().map(|e| get_str(e, "type").unwrap_or_default()).collect()
+    events
+        .borrow()
+        .iter()
+        .map(|e| get_str(e, "type").unwrap_or_default())
+        .collect()
 }
 
 /// The first event of `kind`, or None.
 pub fn event_of(events: &Events, kind: &str) -> Option<JsValue> {
-    events.borrow().iter().find(|e| get_str(e, "type").as_deref() == Some(kind)).cloned()
+    events
+        .borrow()
+        .iter()
+        .find(|e| get_str(e, "type").as_deref() == Some(kind))
+        .cloned()
 }
 
 /// Waits (polling) up to `ms` for an event of `kind`.
@@ -222,7 +280,9 @@ pub async fn microtasks() {
 pub async fn signed_in(tenant: &str, extra: &str) -> (AuthClient, JsValue, JsValue) {
     let options = options(tenant, extra);
     let client = AuthClient::new(options.clone()).unwrap();
-    let session = await_js(client.login(portos_credentials())).await.expect("login");
+    let session = await_js(client.login(portos_credentials()))
+        .await
+        .expect("login");
     (client, options, session)
 }
 
@@ -235,7 +295,13 @@ pub fn token_of(session: &JsValue) -> String {
 /// refreshes must show: a new token from one JSON request to `path`, stored,
 /// current, and reported as `refreshed` after `initial`. Returns the old
 /// token, the refreshed session and the body the request carried.
-pub async fn refresh_and_check(tenant: &str, client: &AuthClient, options: &JsValue, session: &JsValue, path: &str) -> (String, JsValue, JsValue) {
+pub async fn refresh_and_check(
+    tenant: &str,
+    client: &AuthClient,
+    options: &JsValue,
+    session: &JsValue,
+    path: &str,
+) -> (String, JsValue, JsValue) {
     let (events, _) = listen(client);
     microtasks().await;
     let old = token_of(session);
@@ -245,10 +311,16 @@ pub async fn refresh_and_check(tenant: &str, client: &AuthClient, options: &JsVa
     let sent = requests_to(tenant, "POST", path).await;
     assert_eq!(sent.len(), 1, "refresh requests");
     assert_eq!(current_token(client), Some(new.clone()));
-    assert!(stored(&key_of(options)).unwrap().contains(&new), "storage not updated");
+    assert!(
+        stored(&key_of(options)).unwrap().contains(&new),
+        "storage not updated"
+    );
     assert_eq!(types(&events), ["initial", "refreshed"]);
     assert_eq!(token_of(&get(&events.borrow()[1], "session")), new);
-    assert_eq!(header(&sent[0], "accept").as_deref(), Some("application/json"));
+    assert_eq!(
+        header(&sent[0], "accept").as_deref(),
+        Some("application/json")
+    );
     assert!(header(&sent[0], "content-type").is_some_and(|c| c.starts_with("application/json")));
     (old, refreshed, json(&get_str(&sent[0], "body").unwrap()))
 }
@@ -260,7 +332,14 @@ pub fn current_token(client: &AuthClient) -> Option<String> {
 /// Awaits `p` for at most `ms`: `None` when it did not settle in time.
 pub async fn within(p: Promise, ms: i32) -> Option<Result<JsValue, JsValue>> {
     let timeout = Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_1(&resolve, ms, &"__timed_out__".into()).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_1(
+                &resolve,
+                ms,
+                &"__timed_out__".into(),
+            )
+            .unwrap();
     });
     let race = Promise::race(&Array::of2(&p, &timeout));
     match JsFuture::from(race).await {
@@ -292,10 +371,18 @@ pub fn metadefender_credentials() -> JsValue {
 }
 
 /// A client of `backend` at `tenant`, signed in with the seeded user.
-pub async fn signed_in_to(tenant: &str, backend: &str, extra: &str) -> (AuthClient, JsValue, JsValue) {
+pub async fn signed_in_to(
+    tenant: &str,
+    backend: &str,
+    extra: &str,
+) -> (AuthClient, JsValue, JsValue) {
     let options = backend_options(tenant, backend, extra);
     let client = AuthClient::new(options.clone()).unwrap();
-    let credentials = if backend == "cashdesk" { cashdesk_credentials() } else { metadefender_credentials() };
+    let credentials = if backend == "cashdesk" {
+        cashdesk_credentials()
+    } else {
+        metadefender_credentials()
+    };
     let session = await_js(client.login(credentials)).await.expect("login");
     (client, options, session)
 }
@@ -307,7 +394,10 @@ pub fn utc(iso: &str) -> f64 {
 
 /// The sorted keys of a JS object.
 pub fn keys(v: &JsValue) -> Vec<String> {
-    let mut k: Vec<String> = Object::keys(v.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
+    let mut k: Vec<String> = Object::keys(v.unchecked_ref::<Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
     k.sort();
     k
 }
@@ -321,10 +411,15 @@ pub async fn raw_post(url: &str, body: &str) -> (u16, JsValue) {
     h.set("Content-Type", "application/json").unwrap();
     h.set("Accept", "application/json").unwrap();
     init.set_headers(&h);
-    let p = web_sys::window().unwrap().fetch_with_str_and_init(url, &init);
+    let p = web_sys::window()
+        .unwrap()
+        .fetch_with_str_and_init(url, &init);
     let r: web_sys::Response = await_js(p).await.unwrap().unchecked_into();
     let status = r.status();
-    (status, await_js(r.json().unwrap()).await.unwrap_or(JsValue::NULL))
+    (
+        status,
+        await_js(r.json().unwrap()).await.unwrap_or(JsValue::NULL),
+    )
 }
 
 /// Blocks the event loop (no timer can fire) until the local clock passes `until`.
@@ -349,7 +444,10 @@ pub async fn assert_logout_is_local(backend: &str) {
     assert!(stored(&key_of(&o)).is_some_and(|r| r.contains(&token_of(&s))));
     let (events, _) = listen(&client);
     microtasks().await;
-    assert!(await_js(client.logout()).await.expect("logout").is_undefined());
+    assert!(await_js(client.logout())
+        .await
+        .expect("logout")
+        .is_undefined());
     assert!(client.session().unwrap().is_null());
     assert_eq!(stored(&key_of(&o)), None);
     assert_eq!(types(&events), ["initial", "signedOut"]);

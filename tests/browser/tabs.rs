@@ -32,8 +32,19 @@ async fn a_duplicated_tab_receives_the_rotated_token() {
     let r = await_js(a.refresh()).await.unwrap();
     let new = token_of(&r);
     assert_ne!(new, old);
-    assert!(until(|| current_token(&b).as_deref() == Some(new.as_str()), 1000.0).await, "b still has the old token");
-    assert!(event_of(&events_b, "refreshed").is_some(), "b events {:?}", types(&events_b));
+    assert!(
+        until(
+            || current_token(&b).as_deref() == Some(new.as_str()),
+            1000.0
+        )
+        .await,
+        "b still has the old token"
+    );
+    assert!(
+        event_of(&events_b, "refreshed").is_some(),
+        "b events {:?}",
+        types(&events_b)
+    );
     // b refreshes with the rotated refresh token, not the spent one.
     await_js(b.refresh()).await.expect("b's refresh after a's");
     assert!(!a.session().unwrap().is_null() && !b.session().unwrap().is_null());
@@ -51,9 +62,21 @@ async fn duplicated_tabs_refreshing_together_stay_signed_in() {
     let (pa, pb) = (a.refresh(), b.refresh());
     let ra = await_js(pa).await;
     let rb = await_js(pb).await;
-    assert!(ra.is_ok() && rb.is_ok(), "a: {:?} b: {:?}", ra.err().map(|e| code(&e)), rb.err().map(|e| code(&e)));
+    assert!(
+        ra.is_ok() && rb.is_ok(),
+        "a: {:?} b: {:?}",
+        ra.err().map(|e| code(&e)),
+        rb.err().map(|e| code(&e))
+    );
     assert!(event_of(&events_a, "expired").is_none() && event_of(&events_b, "expired").is_none());
-    assert!(until(|| current_token(&a).is_some() && current_token(&a) == current_token(&b), 1000.0).await, "the tabs hold different tokens");
+    assert!(
+        until(
+            || current_token(&a).is_some() && current_token(&a) == current_token(&b),
+            1000.0
+        )
+        .await,
+        "the tabs hold different tokens"
+    );
     await_js(a.profile()).await.expect("a's token works");
     await_js(b.profile()).await.expect("b's token works");
     a.dispose();
@@ -66,8 +89,15 @@ async fn logout_in_one_tab_signs_out_the_duplicate() {
     let (a, b, _) = twins(&t).await;
     let (events_b, _) = listen(&b);
     await_js(a.logout()).await.unwrap();
-    assert!(until(|| b.session().unwrap().is_null(), 1000.0).await, "b is still signed in");
-    assert!(event_of(&events_b, "signedOut").is_some(), "b events {:?}", types(&events_b));
+    assert!(
+        until(|| b.session().unwrap().is_null(), 1000.0).await,
+        "b is still signed in"
+    );
+    assert!(
+        event_of(&events_b, "signedOut").is_some(),
+        "b events {:?}",
+        types(&events_b)
+    );
     assert_eq!(count(&t, PORTOS_LOGOUT).await, 1, "b sent its own logout");
     a.dispose();
     b.dispose();

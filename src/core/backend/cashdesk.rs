@@ -5,7 +5,9 @@
 
 use serde::Deserialize;
 
-use super::wire::{bad_body, is_sendable_token, object, Answer, Credentials, HttpRequest, StringMembers};
+use super::wire::{
+    bad_body, is_sendable_token, object, Answer, Credentials, HttpRequest, StringMembers,
+};
 use super::{Dialect, Grant};
 use crate::core::error::AuthError;
 use crate::core::field::Field;
@@ -36,23 +38,45 @@ pub struct CashDesk;
 impl Dialect for CashDesk {
     const NAME: &'static str = "cashdesk";
 
-    fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError> {
+    fn login_request(
+        base_url: &str,
+        credentials: Option<&Credentials>,
+    ) -> Result<HttpRequest, AuthError> {
         let c = Credentials::check(credentials, &["email", "password"], &[])?;
-        let body = StringMembers(&[("email", c.email.str().unwrap_or_default()), ("password", c.password.str().unwrap_or_default())]).secret_text();
-        Ok(HttpRequest { method: "POST", url: [base_url, "/api/v2/authenticate"].concat(), bearer: None, body: Some(body) })
+        let body = StringMembers(&[
+            ("email", c.email.str().unwrap_or_default()),
+            ("password", c.password.str().unwrap_or_default()),
+        ])
+        .secret_text();
+        Ok(HttpRequest {
+            method: "POST",
+            url: [base_url, "/api/v2/authenticate"].concat(),
+            bearer: None,
+            body: Some(body),
+        })
     }
 
     fn parse_login(answer: &impl Answer) -> Result<Grant, AuthError> {
         let body: LoginBody = object(answer)?;
         let token = body.token.str().ok_or_else(|| bad_body("token"))?;
         // The vendor sends the scheme inside the token; never send "Bearer Bearer".
-        let token = token.strip_prefix("Bearer ").or_else(|| token.strip_prefix("bearer ")).unwrap_or(token).trim();
+        let token = token
+            .strip_prefix("Bearer ")
+            .or_else(|| token.strip_prefix("bearer "))
+            .unwrap_or(token)
+            .trim();
         if !is_sendable_token(token) {
             return Err(bad_body("token"));
         }
-        let wall = body.token_expires_at.str().and_then(time::parse_day_month_year).ok_or_else(|| bad_body("token_expires_at"))?;
+        let wall = body
+            .token_expires_at
+            .str()
+            .and_then(time::parse_day_month_year)
+            .ok_or_else(|| bad_body("token_expires_at"))?;
         let user: User = answer.read(&["user"]).ok_or_else(|| bad_body("user"))?;
-        let raw = answer.raw(&[], &["token", "token_expires_at"]).ok_or_else(|| bad_body("not a JSON object"))?;
+        let raw = answer
+            .raw(&[], &["token", "token_expires_at"])
+            .ok_or_else(|| bad_body("not a JSON object"))?;
         let profile = UserProfile {
             id: user.uuid.given(),
             user_name: user.email.str().map(str::to_owned),
@@ -89,7 +113,10 @@ mod tests {
         assert_eq!(g.refresh_token, None);
         assert_eq!(g.expires_wall, time::civil_ms(2026, 10, 25, 3, 30, 0, 0));
         let u = g.user.unwrap();
-        assert_eq!((u.id.as_deref(), u.name.as_deref()), (Some("u-1"), Some("Іваненко Марія")));
+        assert_eq!(
+            (u.id.as_deref(), u.name.as_deref()),
+            (Some("u-1"), Some("Іваненко Марія"))
+        );
         let raw: serde_json::Value = serde_json::from_str(u.raw.text()).unwrap();
         assert_eq!(raw["opened_shift"], "1234");
         assert!(raw.get("developer_id").is_some() && raw.get("user").is_some());
@@ -98,15 +125,28 @@ mod tests {
 
     #[test]
     fn bad_bodies() {
-        for bad in [LOGIN.replace("\"user\":{", "\"usr\":{"), LOGIN.replace("25.10.2026 03:30", "2026-10-25"),
-            LOGIN.replace("\"Bearer abc.def\"", "\"Bearer \""), LOGIN.replace("\"token\":\"Bearer abc.def\",", "")] {
-            assert_eq!(CashDesk::parse_login(&answer(&bad)).unwrap_err().code, Code::BadResponse, "{bad}");
+        for bad in [
+            LOGIN.replace("\"user\":{", "\"usr\":{"),
+            LOGIN.replace("25.10.2026 03:30", "2026-10-25"),
+            LOGIN.replace("\"Bearer abc.def\"", "\"Bearer \""),
+            LOGIN.replace("\"token\":\"Bearer abc.def\",", ""),
+        ] {
+            assert_eq!(
+                CashDesk::parse_login(&answer(&bad)).unwrap_err().code,
+                Code::BadResponse,
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn credentials_are_checked() {
         let bad = credentials(r#"{"email":"a@b","password":"x","userName":"u"}"#);
-        assert_eq!(CashDesk::login_request("https://c", bad.as_ref()).unwrap_err().code, Code::InvalidArgument);
+        assert_eq!(
+            CashDesk::login_request("https://c", bad.as_ref())
+                .unwrap_err()
+                .code,
+            Code::InvalidArgument
+        );
     }
 }

@@ -44,20 +44,47 @@ impl Dialect for MetaDefender {
     const NAME: &'static str = "metadefender";
     const CAN_REFRESH: bool = true;
 
-    fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError> {
+    fn login_request(
+        base_url: &str,
+        credentials: Option<&Credentials>,
+    ) -> Result<HttpRequest, AuthError> {
         let c = Credentials::check(credentials, &["userName", "password"], &[])?;
-        let body = StringMembers(&[("userName", c.user_name.str().unwrap_or_default()), ("password", c.password.str().unwrap_or_default())]).secret_text();
-        Ok(HttpRequest { method: "POST", url: [base_url, "/api/user/authenticate"].concat(), bearer: None, body: Some(body) })
+        let body = StringMembers(&[
+            ("userName", c.user_name.str().unwrap_or_default()),
+            ("password", c.password.str().unwrap_or_default()),
+        ])
+        .secret_text();
+        Ok(HttpRequest {
+            method: "POST",
+            url: [base_url, "/api/user/authenticate"].concat(),
+            bearer: None,
+            body: Some(body),
+        })
     }
 
-    fn refresh_request(base_url: &str, access_token: &str, refresh_token: &str) -> Option<HttpRequest> {
-        let body = StringMembers(&[("accessToken", access_token), ("refreshToken", refresh_token)]).text();
-        Some(HttpRequest { method: "POST", url: [base_url, "/api/user/refreshToken"].concat(), bearer: None, body: Some(body) })
+    fn refresh_request(
+        base_url: &str,
+        access_token: &str,
+        refresh_token: &str,
+    ) -> Option<HttpRequest> {
+        let body = StringMembers(&[
+            ("accessToken", access_token),
+            ("refreshToken", refresh_token),
+        ])
+        .text();
+        Some(HttpRequest {
+            method: "POST",
+            url: [base_url, "/api/user/refreshToken"].concat(),
+            bearer: None,
+            body: Some(body),
+        })
     }
 
     fn parse_login(answer: &impl Answer) -> Result<Grant, AuthError> {
         let body: TokenBody = object(answer)?;
-        let raw = answer.raw(&[], &TOKEN_FIELDS).ok_or_else(|| bad_body("not a JSON object"))?;
+        let raw = answer
+            .raw(&[], &TOKEN_FIELDS)
+            .ok_or_else(|| bad_body("not a JSON object"))?;
         let user = UserProfile {
             user_name: body.user_name.str().map(str::to_owned),
             name: body.full_name.str().map(str::to_owned),
@@ -75,22 +102,39 @@ impl Dialect for MetaDefender {
 
     fn own_error(answer: &impl Answer) -> OwnError {
         let body: TokenBody = answer.read(&[]).unwrap_or_default();
-        OwnError { code: body.response_key.given(), message: body.response_message.text().map(str::to_owned) }
+        OwnError {
+            code: body.response_key.given(),
+            message: body.response_message.text().map(str::to_owned),
+        }
     }
 }
 
-const TOKEN_FIELDS: [&str; 4] = ["accessToken", "refreshToken", "accessTokenExpiryTime", "refreshTokenExpiryTime"];
+const TOKEN_FIELDS: [&str; 4] = [
+    "accessToken",
+    "refreshToken",
+    "accessTokenExpiryTime",
+    "refreshTokenExpiryTime",
+];
 
 fn expiry(value: &Field<String>, key: &str) -> Result<i64, AuthError> {
-    value.str().and_then(time::parse_iso_utc).ok_or_else(|| bad_body(key))
+    value
+        .str()
+        .and_then(time::parse_iso_utc)
+        .ok_or_else(|| bad_body(key))
 }
 
 fn grant(body: &TokenBody, user: Option<UserProfile>) -> Result<Grant, AuthError> {
     Ok(Grant {
         access_token: token_field(&body.access_token, "accessToken")?,
         refresh_token: Some(token_field(&body.refresh_token, "refreshToken")?),
-        expires_field: Some(expiry(&body.access_token_expiry_time, "accessTokenExpiryTime")?),
-        refresh_expires_field: Some(expiry(&body.refresh_token_expiry_time, "refreshTokenExpiryTime")?),
+        expires_field: Some(expiry(
+            &body.access_token_expiry_time,
+            "accessTokenExpiryTime",
+        )?),
+        refresh_expires_field: Some(expiry(
+            &body.refresh_token_expiry_time,
+            "refreshTokenExpiryTime",
+        )?),
         expires_wall: None,
         user,
     })
@@ -116,9 +160,15 @@ mod tests {
     fn login_maps_profile_and_expiry_to_the_millisecond() {
         let g = MetaDefender::parse_login(&answer(LOGIN)).unwrap();
         assert_eq!(g.expires_field, time::civil_ms(2020, 7, 9, 23, 12, 29, 356));
-        assert_eq!(g.refresh_expires_field, time::civil_ms(2020, 7, 10, 22, 12, 29, 356));
+        assert_eq!(
+            g.refresh_expires_field,
+            time::civil_ms(2020, 7, 10, 22, 12, 29, 356)
+        );
         let u = g.user.unwrap();
-        assert_eq!((u.user_name.as_deref(), u.name.as_deref(), u.role), (Some("admin"), Some("Admin User"), Some(1)));
+        assert_eq!(
+            (u.user_name.as_deref(), u.name.as_deref(), u.role),
+            (Some("admin"), Some("Admin User"), Some(1))
+        );
         assert_eq!(u.id, None);
         let raw: serde_json::Value = serde_json::from_str(u.raw.text()).unwrap();
         assert!(raw.get("accessToken").is_none() && raw.get("refreshTokenExpiryTime").is_none());
@@ -127,9 +177,15 @@ mod tests {
 
     #[test]
     fn missing_or_mistyped_expiry_is_bad_response() {
-        for bad in [LOGIN.replace("\"accessTokenExpiryTime\"", "\"x\""), LOGIN.replace("2020-07-09T23:12:29.3560169Z", "tomorrow"),
-            LOGIN.replace("\"opaque-r\"", "7")] {
-            assert_eq!(MetaDefender::parse_login(&answer(&bad)).unwrap_err().code, Code::BadResponse);
+        for bad in [
+            LOGIN.replace("\"accessTokenExpiryTime\"", "\"x\""),
+            LOGIN.replace("2020-07-09T23:12:29.3560169Z", "tomorrow"),
+            LOGIN.replace("\"opaque-r\"", "7"),
+        ] {
+            assert_eq!(
+                MetaDefender::parse_login(&answer(&bad)).unwrap_err().code,
+                Code::BadResponse
+            );
         }
     }
 
@@ -138,18 +194,37 @@ mod tests {
         let ok = credentials(r#"{"userName":"admin","password":"AdminPassword"}"#);
         let req = MetaDefender::login_request("https://md", ok.as_ref()).unwrap();
         assert!(req.url.ends_with("/api/user/authenticate"));
-        assert_eq!(req.body.as_deref(), Some(r#"{"userName":"admin","password":"AdminPassword"}"#));
+        assert_eq!(
+            req.body.as_deref(),
+            Some(r#"{"userName":"admin","password":"AdminPassword"}"#)
+        );
         let bad = credentials(r#"{"userName":"admin","password":""}"#);
-        assert_eq!(MetaDefender::login_request("https://md", bad.as_ref()).unwrap_err().code, Code::InvalidArgument);
+        assert_eq!(
+            MetaDefender::login_request("https://md", bad.as_ref())
+                .unwrap_err()
+                .code,
+            Code::InvalidArgument
+        );
     }
 
     #[test]
     fn error_keys_rank_after_detail_and_title() {
-        let error = |status, text: &str| Backend::MetaDefender.answer_error(Call::Refresh, status, &answer(text), None);
-        let e = error(401, r#"{"responseKey":"Auth_Expired","responseMessage":"Token expired","message":"x"}"#);
+        let error = |status, text: &str| {
+            Backend::MetaDefender.answer_error(Call::Refresh, status, &answer(text), None)
+        };
+        let e = error(
+            401,
+            r#"{"responseKey":"Auth_Expired","responseMessage":"Token expired","message":"x"}"#,
+        );
         assert_eq!(e.message, "Token expired");
         assert_eq!(e.error_code, Some(Scalar::Str("Auth_Expired".into())));
-        assert_eq!(error(401, r#"{"title":"t","responseMessage":"m"}"#).message, "t");
-        assert_eq!(error(500, "<h1>boom</h1>").message, Code::Server.default_message());
+        assert_eq!(
+            error(401, r#"{"title":"t","responseMessage":"m"}"#).message,
+            "t"
+        );
+        assert_eq!(
+            error(500, "<h1>boom</h1>").message,
+            Code::Server.default_message()
+        );
     }
 }

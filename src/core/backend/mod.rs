@@ -35,7 +35,9 @@ pub struct Grant {
 
 impl ::core::fmt::Debug for Grant {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct("Grant").field("access_token", &"<redacted>").finish_non_exhaustive()
+        f.debug_struct("Grant")
+            .field("access_token", &"<redacted>")
+            .finish_non_exhaustive()
     }
 }
 
@@ -49,12 +51,19 @@ pub trait Dialect {
 
     /// The login request, after validating the credentials. Nothing is
     /// sent when this fails.
-    fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError>;
+    fn login_request(
+        base_url: &str,
+        credentials: Option<&Credentials>,
+    ) -> Result<HttpRequest, AuthError>;
 
     fn parse_login(answer: &impl Answer) -> Result<Grant, AuthError>;
 
     /// The refresh request; `None` for a back end that cannot refresh.
-    fn refresh_request(_base_url: &str, _access_token: &str, _refresh_token: &str) -> Option<HttpRequest> {
+    fn refresh_request(
+        _base_url: &str,
+        _access_token: &str,
+        _refresh_token: &str,
+    ) -> Option<HttpRequest> {
         None
     }
 

@@ -50,15 +50,30 @@ impl Dialect for Portos {
     const NAME: &'static str = "portos";
     const CAN_REFRESH: bool = true;
 
-    fn login_request(base_url: &str, credentials: Option<&Credentials>) -> Result<HttpRequest, AuthError> {
+    fn login_request(
+        base_url: &str,
+        credentials: Option<&Credentials>,
+    ) -> Result<HttpRequest, AuthError> {
         let c = Credentials::check(credentials, &["userName", "deviceName"], &["password"])?;
         let user_name = c.user_name.str().unwrap_or_default();
         let device_name = c.device_name.str().unwrap_or_default();
         let body = match c.password.str() {
-            Some(password) => StringMembers(&[("UserName", user_name), ("Password", password), ("DeviceName", device_name)]).secret_text(),
-            None => StringMembers(&[("UserName", user_name), ("DeviceName", device_name)]).secret_text(),
+            Some(password) => StringMembers(&[
+                ("UserName", user_name),
+                ("Password", password),
+                ("DeviceName", device_name),
+            ])
+            .secret_text(),
+            None => {
+                StringMembers(&[("UserName", user_name), ("DeviceName", device_name)]).secret_text()
+            }
         };
-        Ok(HttpRequest { method: "POST", url: [base_url, "/api/auth"].concat(), bearer: None, body: Some(body) })
+        Ok(HttpRequest {
+            method: "POST",
+            url: [base_url, "/api/auth"].concat(),
+            bearer: None,
+            body: Some(body),
+        })
     }
 
     fn parse_login(answer: &impl Answer) -> Result<Grant, AuthError> {
@@ -74,9 +89,19 @@ impl Dialect for Portos {
         })
     }
 
-    fn refresh_request(base_url: &str, access_token: &str, refresh_token: &str) -> Option<HttpRequest> {
-        let body = StringMembers(&[("tokenId", access_token), ("refreshToken", refresh_token)]).text();
-        Some(HttpRequest { method: "POST", url: [base_url, "/api/auth/refresh"].concat(), bearer: None, body: Some(body) })
+    fn refresh_request(
+        base_url: &str,
+        access_token: &str,
+        refresh_token: &str,
+    ) -> Option<HttpRequest> {
+        let body =
+            StringMembers(&[("tokenId", access_token), ("refreshToken", refresh_token)]).text();
+        Some(HttpRequest {
+            method: "POST",
+            url: [base_url, "/api/auth/refresh"].concat(),
+            bearer: None,
+            body: Some(body),
+        })
     }
 
     fn parse_refresh(answer: &impl Answer) -> Result<Grant, AuthError> {
@@ -92,7 +117,12 @@ impl Dialect for Portos {
     }
 
     fn profile_request(base_url: &str, access_token: &str) -> Option<HttpRequest> {
-        Some(HttpRequest { method: "GET", url: [base_url, "/api/auth"].concat(), bearer: Some(access_token.to_owned()), body: None })
+        Some(HttpRequest {
+            method: "GET",
+            url: [base_url, "/api/auth"].concat(),
+            bearer: Some(access_token.to_owned()),
+            body: None,
+        })
     }
 
     fn parse_profile(answer: &impl Answer) -> Result<UserProfile, AuthError> {
@@ -100,7 +130,12 @@ impl Dialect for Portos {
     }
 
     fn logout_request(base_url: &str, access_token: &str) -> Option<HttpRequest> {
-        Some(HttpRequest { method: "DELETE", url: [base_url, "/api/auth"].concat(), bearer: Some(access_token.to_owned()), body: None })
+        Some(HttpRequest {
+            method: "DELETE",
+            url: [base_url, "/api/auth"].concat(),
+            bearer: Some(access_token.to_owned()),
+            body: None,
+        })
     }
 }
 
@@ -112,9 +147,26 @@ fn profile(user: User, answer: &impl Answer, at: &[&str]) -> Result<UserProfile,
     let device = match answer.read::<UserDevice>(&device_at) {
         Some(d) => d.name.given().map(|name| {
             // Only the string members: what `Record<string, string>` promises.
-            let settings = StringMap(d.settings.given().map(|m| m.0.into_iter().filter_map(|(k, v)| Some((k, v.given()?))).collect()).unwrap_or_default());
-            let preferences = answer.raw(&[&device_at[..], &["preferences"]].concat(), &[]).unwrap_or_else(RawJson::empty_object);
-            Device { name, env_name: d.env_name.given(), description: d.description.given(), settings, preferences }
+            let settings = StringMap(
+                d.settings
+                    .given()
+                    .map(|m| {
+                        m.0.into_iter()
+                            .filter_map(|(k, v)| Some((k, v.given()?)))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            );
+            let preferences = answer
+                .raw(&[&device_at[..], &["preferences"]].concat(), &[])
+                .unwrap_or_else(RawJson::empty_object);
+            Device {
+                name,
+                env_name: d.env_name.given(),
+                description: d.description.given(),
+                settings,
+                preferences,
+            }
         }),
         None => None,
     };
@@ -148,13 +200,22 @@ mod tests {
         let creds = credentials(r#"{"userName":"100","password":"","deviceName":"P02"}"#);
         let req = Portos::login_request("https://pos", creds.as_ref()).unwrap();
         assert_eq!(req.url, "https://pos/api/auth");
-        assert_eq!(req.body.as_deref(), Some(r#"{"UserName":"100","Password":"","DeviceName":"P02"}"#));
+        assert_eq!(
+            req.body.as_deref(),
+            Some(r#"{"UserName":"100","Password":"","DeviceName":"P02"}"#)
+        );
     }
 
     #[test]
     fn bad_credentials_are_refused_before_sending() {
-        for bad in [r#"{"userName":"999","deviceName":""}"#, r#"{"userName":"999"}"#,
-            r#"{"userName":999,"deviceName":"P01"}"#, r#"{"userName":"9","deviceName":"P","pin":"1"}"#, "null", "[]"] {
+        for bad in [
+            r#"{"userName":"999","deviceName":""}"#,
+            r#"{"userName":"999"}"#,
+            r#"{"userName":999,"deviceName":"P01"}"#,
+            r#"{"userName":"9","deviceName":"P","pin":"1"}"#,
+            "null",
+            "[]",
+        ] {
             let e = Portos::login_request("https://pos", credentials(bad).as_ref()).unwrap_err();
             assert_eq!(e.code, Code::InvalidArgument, "{bad}");
         }
@@ -172,27 +233,60 @@ mod tests {
         // (serde_json's test values sort keys; the browser keeps their order)
         let mut settings = d.settings.0.clone();
         settings.sort();
-        assert_eq!(settings, [("DefaultStockName".to_owned(), "S01".to_owned()), ("MaxQuantity".to_owned(), "200".to_owned())]);
+        assert_eq!(
+            settings,
+            [
+                ("DefaultStockName".to_owned(), "S01".to_owned()),
+                ("MaxQuantity".to_owned(), "200".to_owned())
+            ]
+        );
         assert_eq!(d.preferences.text(), "{}");
-        assert!(u.raw.text().contains(r#""isVirtual":false"#), "{}", u.raw.text());
+        assert!(
+            u.raw.text().contains(r#""isVirtual":false"#),
+            "{}",
+            u.raw.text()
+        );
         assert_eq!(g.refresh_token.as_deref(), Some("pC73A....63GkAAEpwtWA="));
     }
 
     #[test]
     fn missing_token_or_user_is_bad_response() {
-        for bad in [r#"{"refreshToken":"r","user":{}}"#, r#"{"tokenId":5,"refreshToken":"r","user":{}}"#,
-            r#"{"tokenId":"t","refreshToken":"r"}"#, r#"{"tokenId":"t","refreshToken":"r","user":"x"}"#,
-            r#"{"tokenId":"t","refreshToken":"r","user":[null]}"#, "<html>", ""] {
-            assert_eq!(Portos::parse_login(&answer(bad)).unwrap_err().code, Code::BadResponse, "{bad}");
+        for bad in [
+            r#"{"refreshToken":"r","user":{}}"#,
+            r#"{"tokenId":5,"refreshToken":"r","user":{}}"#,
+            r#"{"tokenId":"t","refreshToken":"r"}"#,
+            r#"{"tokenId":"t","refreshToken":"r","user":"x"}"#,
+            r#"{"tokenId":"t","refreshToken":"r","user":[null]}"#,
+            "<html>",
+            "",
+        ] {
+            assert_eq!(
+                Portos::parse_login(&answer(bad)).unwrap_err().code,
+                Code::BadResponse,
+                "{bad}"
+            );
         }
-        assert_eq!(Portos::parse_refresh(&answer(r#"{"tokenId":"t"}"#)).unwrap_err().code, Code::BadResponse);
+        assert_eq!(
+            Portos::parse_refresh(&answer(r#"{"tokenId":"t"}"#))
+                .unwrap_err()
+                .code,
+            Code::BadResponse
+        );
         // A token no header can carry could never be used.
-        assert_eq!(Portos::parse_refresh(&answer(r#"{"tokenId":"tĀ","refreshToken":"r"}"#)).unwrap_err().code, Code::BadResponse);
+        assert_eq!(
+            Portos::parse_refresh(&answer(r#"{"tokenId":"tĀ","refreshToken":"r"}"#))
+                .unwrap_err()
+                .code,
+            Code::BadResponse
+        );
     }
 
     #[test]
     fn missing_single_fields_are_null() {
-        let u = Portos::parse_profile(&answer(r#"{"id":"1","rights":"admin","device":{"description":"x"}}"#)).unwrap();
+        let u = Portos::parse_profile(&answer(
+            r#"{"id":"1","rights":"admin","device":{"description":"x"}}"#,
+        ))
+        .unwrap();
         assert_eq!(u.name, None);
         assert!(u.rights.is_empty());
         assert_eq!(u.device, None);

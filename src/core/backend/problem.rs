@@ -37,7 +37,13 @@ pub struct OwnError {
 
 /// Maps a non-2xx answer to an error. `answer` is the body as parsed (maybe
 /// not JSON at all); `retry_after` is the header's value, if readable.
-pub fn answer_error(call: Call, status: u16, answer: &impl Answer, retry_after: Option<u32>, own: OwnError) -> AuthError {
+pub fn answer_error(
+    call: Call,
+    status: u16,
+    answer: &impl Answer,
+    retry_after: Option<u32>,
+    own: OwnError,
+) -> AuthError {
     let body: Option<Problem> = answer.read(&[]);
     let errors = body.as_ref().map(field_errors).unwrap_or_default();
     let code = match status {
@@ -61,8 +67,16 @@ pub fn answer_error(call: Call, status: u16, answer: &impl Answer, retry_after: 
     e.title = common.and_then(|b| text(&b.title));
     e.detail = common.and_then(|b| text(&b.detail));
     e.trace_id = common.and_then(|b| text(&b.trace_id));
-    e.error_code = body.as_ref().and_then(|b| b.error_code.as_ref().given().cloned()).or(own.code);
-    let message = e.detail.clone().or_else(|| e.title.clone()).or(own.message).or_else(|| common.and_then(|b| text(&b.message)));
+    e.error_code = body
+        .as_ref()
+        .and_then(|b| b.error_code.as_ref().given().cloned())
+        .or(own.code);
+    let message = e
+        .detail
+        .clone()
+        .or_else(|| e.title.clone())
+        .or(own.message)
+        .or_else(|| common.and_then(|b| text(&b.message)));
     if let Some(m) = message {
         e.message = m;
     }
@@ -99,8 +113,13 @@ impl Shape for FieldErrors {
     }
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
-        let Some(Members(members)) = Members::<Messages>::from_map(map)? else { return Ok(None) };
-        let fields = members.into_iter().map(|(name, messages)| (name, messages.given().map_or_else(Vec::new, |m| m.0))).collect();
+        let Some(Members(members)) = Members::<Messages>::from_map(map)? else {
+            return Ok(None);
+        };
+        let fields = members
+            .into_iter()
+            .map(|(name, messages)| (name, messages.given().map_or_else(Vec::new, |m| m.0)))
+            .collect();
         Ok(Some(FieldErrors::Dict(fields)))
     }
 }
@@ -139,7 +158,11 @@ fn field_errors(body: &Problem) -> Vec<FieldError> {
         Some(FieldErrors::Dict(fields)) => fields
             .iter()
             .flat_map(|(name, messages)| {
-                messages.iter().map(move |m| FieldError { member_name: name.clone(), message: m.clone(), code: None })
+                messages.iter().map(move |m| FieldError {
+                    member_name: name.clone(),
+                    message: m.clone(),
+                    code: None,
+                })
             })
             .collect(),
         None => Vec::new(),
@@ -202,7 +225,11 @@ mod tests {
             (Call::Profile, 404, Code::BadResponse),
         ];
         for (call, status, code) in cases {
-            assert_eq!(error(call, status, &answer("<html>"), Some(3)).code, code, "{call:?} {status}");
+            assert_eq!(
+                error(call, status, &answer("<html>"), Some(3)).code,
+                code,
+                "{call:?} {status}"
+            );
         }
     }
 
@@ -220,13 +247,26 @@ mod tests {
 
     #[test]
     fn retry_after_only_where_retrying_makes_sense() {
-        assert_eq!(error(Call::Login, 429, &answer(""), Some(7)).retry_after, Some(7));
-        assert_eq!(error(Call::Login, 401, &answer(""), Some(7)).retry_after, None);
+        assert_eq!(
+            error(Call::Login, 429, &answer(""), Some(7)).retry_after,
+            Some(7)
+        );
+        assert_eq!(
+            error(Call::Login, 401, &answer(""), Some(7)).retry_after,
+            None
+        );
     }
 
     #[test]
     fn message_order_without_dialect_keys() {
-        let e = error(Call::Refresh, 401, &answer(r#"{"responseKey":"Auth_Expired","responseMessage":"Token expired","message":"x"}"#), None);
+        let e = error(
+            Call::Refresh,
+            401,
+            &answer(
+                r#"{"responseKey":"Auth_Expired","responseMessage":"Token expired","message":"x"}"#,
+            ),
+            None,
+        );
         assert_eq!((e.message.as_str(), e.error_code.clone()), ("x", None));
         let e = error(Call::Login, 500, &answer("<h1>boom</h1>"), None);
         assert_eq!(e.message, Code::Server.default_message());

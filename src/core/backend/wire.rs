@@ -34,7 +34,11 @@ impl Answer for serde_json::Value {
     }
 
     fn raw(&self, path: &[&str], without: &[&str]) -> Option<RawJson> {
-        let mut object = path.iter().try_fold(self, |v, k| v.get(k))?.as_object()?.clone();
+        let mut object = path
+            .iter()
+            .try_fold(self, |v, k| v.get(k))?
+            .as_object()?
+            .clone();
         object.retain(|k, _| !without.contains(&k.as_str()));
         RawJson::object(serde_json::to_string(&object).ok()?)
     }
@@ -54,18 +58,26 @@ pub struct HttpRequest {
 /// Bodies can hold a password or a refresh token: never print them.
 impl ::core::fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct("HttpRequest").field("method", &self.method).field("url", &self.url).finish_non_exhaustive()
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
     }
 }
 
 /// A successful body that is not what the dialect documents.
 pub fn bad_body(what: &str) -> AuthError {
-    AuthError::new(crate::core::error::Code::BadResponse, ["The server's answer was not understood: ", what, "."].concat())
+    AuthError::new(
+        crate::core::error::Code::BadResponse,
+        ["The server's answer was not understood: ", what, "."].concat(),
+    )
 }
 
 /// The answer read into a dialect's body type, when it is a JSON object.
 pub fn object<T: DeserializeOwned>(answer: &impl Answer) -> Result<T, AuthError> {
-    answer.read(&[]).ok_or_else(|| bad_body("not a JSON object"))
+    answer
+        .read(&[])
+        .ok_or_else(|| bad_body("not a JSON object"))
 }
 
 /// A token the module will send in an `Authorization` header: a non-empty
@@ -78,7 +90,11 @@ pub fn is_sendable_token(token: &str) -> bool {
 
 /// A required token field.
 pub fn token_field(value: &Field<String>, key: &str) -> Result<String, AuthError> {
-    value.str().filter(|t| is_sendable_token(t)).map(str::to_owned).ok_or_else(|| bad_body(key))
+    value
+        .str()
+        .filter(|t| is_sendable_token(t))
+        .map(str::to_owned)
+        .ok_or_else(|| bad_body(key))
 }
 
 /// The caller's credentials, the members of all three dialects in one; the
@@ -116,7 +132,11 @@ impl Credentials {
     /// Validates credentials: a plain object (`None` otherwise) with exactly
     /// the allowed members, each a string; `required` ones non-empty.
     /// Answers them once checked.
-    pub fn check<'a>(credentials: Option<&'a Credentials>, required: &[&str], optional: &[&str]) -> Result<&'a Credentials, AuthError> {
+    pub fn check<'a>(
+        credentials: Option<&'a Credentials>,
+        required: &[&str],
+        optional: &[&str],
+    ) -> Result<&'a Credentials, AuthError> {
         let Some(credentials) = credentials else {
             // (pushed one by one: `join` costs 0.9 KB of wasm for this one message)
             let mut message = String::from("credentials must be an object with");
@@ -126,8 +146,14 @@ impl Credentials {
             }
             return Err(AuthError::invalid(message));
         };
-        if let Some(k) = credentials.names.iter().find(|k| !required.contains(&k.as_str()) && !optional.contains(&k.as_str())) {
-            return Err(AuthError::invalid(["unknown credentials field \"", k, "\""].concat()));
+        if let Some(k) = credentials
+            .names
+            .iter()
+            .find(|k| !required.contains(&k.as_str()) && !optional.contains(&k.as_str()))
+        {
+            return Err(AuthError::invalid(
+                ["unknown credentials field \"", k, "\""].concat(),
+            ));
         }
         for k in [required, optional].concat() {
             if matches!(credentials.get(k), Field::Mistyped) {
@@ -161,7 +187,11 @@ impl StringMembers<'_> {
     /// never grows: a buffer that moved would leave a copy in freed memory.
     /// An escaped character takes at most six bytes (`\u001f`).
     pub fn secret_text(&self) -> String {
-        let bound = 2 + self.0.iter().map(|(k, v)| 6 * (k.len() + v.len()) + 6).sum::<usize>();
+        let bound = 2 + self
+            .0
+            .iter()
+            .map(|(k, v)| 6 * (k.len() + v.len()) + 6)
+            .sum::<usize>();
         let mut out = Vec::with_capacity(bound);
         let _ = serde_json::to_writer(&mut out, self);
         String::from_utf8(out).unwrap_or_default()

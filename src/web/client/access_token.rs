@@ -18,11 +18,15 @@ pub async fn access_token(rc: Shared, options: JsValue) -> Result<JsValue, JsVal
     let min_validity = if options.is_undefined() {
         None
     } else {
-        min_validity_ms(guard::read_object::<TokenOptions>(&options).as_ref()).map_err(|e| convert::error(&e))?
+        min_validity_ms(guard::read_object::<TokenOptions>(&options).as_ref())
+            .map_err(|e| convert::error(&e))?
     };
     let over = {
         let inner = rc.borrow();
-        let record = inner.record.as_ref().ok_or_else(|| convert::code_error(Code::NoSession))?;
+        let record = inner
+            .record
+            .as_ref()
+            .ok_or_else(|| convert::code_error(Code::NoSession))?;
         schedule::ended(record, now())
     };
     if over {
@@ -32,9 +36,14 @@ pub async fn access_token(rc: Shared, options: JsValue) -> Result<JsValue, JsVal
         end_session(&rc, "expired", Some(&ended));
         return Err(convert::error(&ended));
     }
-    let failed = refresh_if_due(&rc, min_validity).await.map_err(|e| convert::error(&e))?;
+    let failed = refresh_if_due(&rc, min_validity)
+        .await
+        .map_err(|e| convert::error(&e))?;
     let inner = rc.borrow();
-    let record = inner.record.as_ref().ok_or_else(|| convert::code_error(Code::SessionExpired))?;
+    let record = inner
+        .record
+        .as_ref()
+        .ok_or_else(|| convert::code_error(Code::SessionExpired))?;
     // A kept session after a failed refresh: its token while it lasts.
     match failed {
         Some(error) if schedule::expires_within(record, 0, now()) => Err(error),

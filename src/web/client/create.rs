@@ -27,28 +27,34 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
     let cfg = parse_options(options, storage_like.is_some()).map_err(|e| convert::error(&e))?;
     let store = Store::new(&cfg.storage_key, cfg.session_storage, storage_like);
     let record = restore(&store, &cfg);
-    let rc = Rc::new_cyclic(|self_weak| RefCell::new(Inner {
-        cfg,
-        store,
-        record,
-        session_js: None,
-        listeners,
-        progress: Progress::default(),
-        epoch: 0,
-        refresh_flight: None,
-        flights: 0,
-        login_tail: None,
-        timer: None,
-        channel: None,
-        self_weak: self_weak.clone(),
-        on_peer: on_peer_message,
-        inflight: http::make_inflight(),
-        disposed: false,
-        fetch_gate: JsValue::UNDEFINED,
-    }));
+    let rc = Rc::new_cyclic(|self_weak| {
+        RefCell::new(Inner {
+            cfg,
+            store,
+            record,
+            session_js: None,
+            listeners,
+            progress: Progress::default(),
+            epoch: 0,
+            refresh_flight: None,
+            flights: 0,
+            login_tail: None,
+            timer: None,
+            channel: None,
+            self_weak: self_weak.clone(),
+            on_peer: on_peer_message,
+            inflight: http::make_inflight(),
+            disposed: false,
+            fetch_gate: JsValue::UNDEFINED,
+        })
+    });
     let gate = {
         let inner = rc.borrow();
-        fetch::make_gate(Box::new(ClientGate::new(&rc)), inner.cfg.base_origin_and_path(), inner.cfg.extra_headers())
+        fetch::make_gate(
+            Box::new(ClientGate::new(&rc)),
+            inner.cfg.base_origin_and_path(),
+            inner.cfg.extra_headers(),
+        )
     };
     rc.borrow_mut().fetch_gate = gate;
     rc.borrow_mut().publish_to_fetch();
@@ -78,7 +84,9 @@ fn parse_options(options: &JsValue, storage_like: bool) -> Result<Config, AuthEr
     // chose is checked here.
     let chosen = cfg.server_time_zone != DEFAULT_SERVER_TIME_ZONE;
     if chosen && convert::offset_in(&cfg.server_time_zone, 0).is_none() {
-        return Err(AuthError::invalid("serverTimeZone must be an IANA time zone such as \"Europe/Kyiv\""));
+        return Err(AuthError::invalid(
+            "serverTimeZone must be an IANA time zone such as \"Europe/Kyiv\"",
+        ));
     }
     Ok(cfg)
 }
@@ -116,10 +124,12 @@ fn resolve_base_url(given: &str) -> Result<String, AuthError> {
 
 /// The stored session, if it is valid and still alive; anything else is removed.
 fn restore(store: &Store, cfg: &Config) -> Option<Record> {
-    let record = store.load()?.accepted(cfg.backend, &cfg.base_url).filter(|r| !schedule::ended(r, now()));
+    let record = store
+        .load()?
+        .accepted(cfg.backend, &cfg.base_url)
+        .filter(|r| !schedule::ended(r, now()));
     if record.is_none() {
         store.remove();
     }
     record
 }
-

@@ -19,11 +19,16 @@ pub struct ClientGate {
 
 impl ClientGate {
     pub fn new(client: &Shared) -> ClientGate {
-        ClientGate { client: Rc::downgrade(client) }
+        ClientGate {
+            client: Rc::downgrade(client),
+        }
     }
 
     fn client(&self) -> Result<Shared, JsValue> {
-        let rc = self.client.upgrade().ok_or_else(|| convert::code_error(Code::Disposed))?;
+        let rc = self
+            .client
+            .upgrade()
+            .ok_or_else(|| convert::code_error(Code::Disposed))?;
         check(&rc)?;
         Ok(rc)
     }
@@ -58,7 +63,14 @@ impl TokenGate for ClientGate {
         convert::promise(async move {
             let rc = client?;
             let mut refreshed = refreshed;
-            match after_401(&rc, &token, &mut refreshed, &AuthError::of(Code::SessionExpired)).await {
+            match after_401(
+                &rc,
+                &token,
+                &mut refreshed,
+                &AuthError::of(Code::SessionExpired),
+            )
+            .await
+            {
                 After401::Retry => Ok(Array::of2(&current_token(&rc)?, &refreshed.into()).into()),
                 After401::Ended => Ok(JsValue::NULL),
                 // A refresh that ended the session rejects; one that failed otherwise leaves the 401.
@@ -75,6 +87,8 @@ fn error(e: AuthError) -> JsValue {
 
 fn current_token(rc: &Shared) -> Result<JsValue, JsValue> {
     let inner = rc.borrow();
-    let record = inner.record().ok_or_else(|| error(AuthError::of(Code::SessionExpired)))?;
+    let record = inner
+        .record()
+        .ok_or_else(|| error(AuthError::of(Code::SessionExpired)))?;
     Ok(JsValue::from_str(&record.access_token))
 }

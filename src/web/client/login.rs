@@ -31,14 +31,28 @@ fn random_id() -> String {
         }
     }
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    bytes.iter().flat_map(|b| [HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]).collect()
+    bytes
+        .iter()
+        .flat_map(|b| {
+            [
+                HEX[usize::from(b >> 4)] as char,
+                HEX[usize::from(b & 15)] as char,
+            ]
+        })
+        .collect()
 }
 
 pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue> {
     check(&rc)?;
     // Read, checked and wiped (dropped) before anything else happens.
     let creds = guard::read_object::<Credentials>(&credentials);
-    let built = { let inner = rc.borrow(); inner.cfg.backend.login_request(&inner.cfg.base_url, creds.as_ref()) };
+    let built = {
+        let inner = rc.borrow();
+        inner
+            .cfg
+            .backend
+            .login_request(&inner.cfg.base_url, creds.as_ref())
+    };
     drop(creds);
     let req = built.map_err(|e| convert::error(&e))?;
 
@@ -56,7 +70,10 @@ pub async fn login(rc: Shared, credentials: JsValue) -> Result<JsValue, JsValue>
     result.map_err(|mut e| {
         // A server may quote the password back; it never leaves in an error.
         // It is read again from the caller's object: wasm memory kept no copy.
-        if let Some(mut password) = Reflect::get(&credentials, &"password".into()).ok().and_then(|p| p.as_string()) {
+        if let Some(mut password) = Reflect::get(&credentials, &"password".into())
+            .ok()
+            .and_then(|p| p.as_string())
+        {
             e.redact(&password);
             wipe(&mut password);
         }
@@ -71,12 +88,20 @@ async fn login_exchange(rc: &Shared, req: HttpRequest) -> Result<JsValue, AuthEr
     };
     let answer = send(rc, req).await?;
     if !is_success(answer.status) {
-        return Err(backend.answer_error(Call::Login, answer.status, &answer.body, answer.retry_after));
+        return Err(backend.answer_error(
+            Call::Login,
+            answer.status,
+            &answer.body,
+            answer.retry_after,
+        ));
     }
-    let mut grant = backend.parse_login(&answer.body).map_err(|e| e.with_status(answer.status))?;
+    let mut grant = backend
+        .parse_login(&answer.body)
+        .map_err(|e| e.with_status(answer.status))?;
     if let Some(wall) = grant.expires_wall {
         let zone = rc.borrow().cfg.server_time_zone.clone();
-        grant.expires_field = crate::core::time::resolve_wall(wall, |at| convert::offset_in(&zone, at));
+        grant.expires_field =
+            crate::core::time::resolve_wall(wall, |at| convert::offset_in(&zone, at));
     }
     check(rc).map_err(|_| AuthError::of(Code::Disposed))?;
     let record = Record::from_login(backend, &base_url, random_id(), grant, answer.exchange);

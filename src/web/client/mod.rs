@@ -68,8 +68,10 @@ pub fn on_change(rc: &Shared, listener: JsValue) -> Result<JsValue, JsValue> {
         .dyn_into()
         .map_err(|_| convert::error(&AuthError::invalid("onChange needs a function")))?;
     let weak = Rc::downgrade(rc);
-    let session_of: Rc<dyn Fn() -> JsValue> =
-        Rc::new(move || weak.upgrade().map_or(JsValue::NULL, |rc| rc.borrow_mut().session_value()));
+    let session_of: Rc<dyn Fn() -> JsValue> = Rc::new(move || {
+        weak.upgrade()
+            .map_or(JsValue::NULL, |rc| rc.borrow_mut().session_value())
+    });
     let listeners = rc.borrow().listeners.clone();
     Ok(events::subscribe(&listeners, session_of, listener))
 }
@@ -85,7 +87,9 @@ impl AuthClient {
     /// Creates a client; throws `AuthError("invalid_argument")` on bad options.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<AuthClient, JsValue> {
-        Ok(AuthClient { inner: create(&options, Rc::default())? })
+        Ok(AuthClient {
+            inner: create(&options, Rc::default())?,
+        })
     }
 
     /// Signs in; resolves with the new session.

@@ -23,15 +23,26 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
     };
     if !has_call {
         let inner = rc.borrow();
-        return inner.record.as_ref().map(|r| guard::to_js(&convert::profile(&r.user))).ok_or_else(|| fail(Code::NoSession));
+        return inner
+            .record
+            .as_ref()
+            .map(|r| guard::to_js(&convert::profile(&r.user)))
+            .ok_or_else(|| fail(Code::NoSession));
     }
-    refresh_if_due(rc, None).await.map_err(|e| convert::error(&e))?;
+    refresh_if_due(rc, None)
+        .await
+        .map_err(|e| convert::error(&e))?;
     let mut refreshed = false;
     for _ in 0..3 {
         let (req, token, backend) = {
             let inner = rc.borrow();
-            let record = inner.record.as_ref().ok_or_else(|| fail(Code::SessionExpired))?;
-            let req = record.profile_request().ok_or_else(|| fail(Code::NoSession))?;
+            let record = inner
+                .record
+                .as_ref()
+                .ok_or_else(|| fail(Code::SessionExpired))?;
+            let req = record
+                .profile_request()
+                .ok_or_else(|| fail(Code::NoSession))?;
             (req, record.access_token.clone(), record.backend)
         };
         let answer = send(rc, req).await.map_err(|e| convert::error(&e))?;
@@ -44,9 +55,16 @@ async fn profile_inner(rc: &Shared) -> Result<JsValue, JsValue> {
             }
         }
         if !is_success(answer.status) {
-            return Err(convert::error(&backend.answer_error(Call::Profile, answer.status, &answer.body, answer.retry_after)));
+            return Err(convert::error(&backend.answer_error(
+                Call::Profile,
+                answer.status,
+                &answer.body,
+                answer.retry_after,
+            )));
         }
-        let user = backend.parse_profile(&answer.body).map_err(|e| convert::error(&e.with_status(answer.status)))?;
+        let user = backend
+            .parse_profile(&answer.body)
+            .map_err(|e| convert::error(&e.with_status(answer.status)))?;
         let changed = {
             let mut inner = rc.borrow_mut();
             match inner.record.clone() {

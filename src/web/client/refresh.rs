@@ -19,7 +19,10 @@ pub async fn refresh(rc: Shared) -> Result<JsValue, JsValue> {
     check(&rc)?;
     {
         let inner = rc.borrow();
-        let record = inner.record.as_ref().ok_or_else(|| convert::code_error(Code::NoSession))?;
+        let record = inner
+            .record
+            .as_ref()
+            .ok_or_else(|| convert::code_error(Code::NoSession))?;
         if !record.backend.can_refresh() {
             return Err(convert::code_error(Code::RefreshUnsupported));
         }
@@ -42,7 +45,11 @@ pub fn refresh_shared(rc: &Shared, background: bool) -> Promise {
         let result = refresh_once(&rc2, background).await;
         {
             let mut inner = rc2.borrow_mut();
-            if inner.refresh_flight.as_ref().is_some_and(|(id, _)| *id == flight) {
+            if inner
+                .refresh_flight
+                .as_ref()
+                .is_some_and(|(id, _)| *id == flight)
+            {
                 inner.refresh_flight = None;
             }
         }
@@ -59,7 +66,10 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
         if inner.disposed {
             return Err(AuthError::of(Code::Disposed));
         }
-        let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::NoSession))?;
+        let record = inner
+            .record
+            .as_ref()
+            .ok_or_else(|| AuthError::of(Code::NoSession))?;
         record.refresh_request()?;
         (inner.channel_name(), record.generation)
     };
@@ -84,7 +94,10 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
         if inner.disposed {
             return Err(AuthError::of(Code::Disposed));
         }
-        let record = inner.record.as_ref().ok_or_else(|| AuthError::of(Code::NoSession))?;
+        let record = inner
+            .record
+            .as_ref()
+            .ok_or_else(|| AuthError::of(Code::NoSession))?;
         if record.generation > generation {
             return Ok(inner.session_value());
         }
@@ -92,7 +105,10 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
     };
     let result = send(rc, req).await.and_then(|a| {
         if is_success(a.status) {
-            backend.parse_refresh(&a.body).map(|g| (g, a.exchange)).map_err(|e| e.with_status(a.status))
+            backend
+                .parse_refresh(&a.body)
+                .map(|g| (g, a.exchange))
+                .map_err(|e| e.with_status(a.status))
         } else {
             Err(backend.answer_error(Call::Refresh, a.status, &a.body, a.retry_after))
         }
@@ -106,12 +122,18 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
             // A login or logout happened meanwhile: this answer is stale.
             drop(inner);
             let session = rc.borrow_mut().session_value();
-            return if session.is_null() { Err(AuthError::of(Code::NoSession)) } else { Ok(session) };
+            return if session.is_null() {
+                Err(AuthError::of(Code::NoSession))
+            } else {
+                Ok(session)
+            };
         }
     }
     let settled = {
         let mut inner = rc.borrow_mut();
-        let Some(record) = inner.record.clone() else { return Err(AuthError::of(Code::NoSession)) };
+        let Some(record) = inner.record.clone() else {
+            return Err(AuthError::of(Code::NoSession));
+        };
         let cx = machine::Context {
             auto_refresh: inner.cfg.auto_refresh,
             background,
@@ -178,7 +200,12 @@ pub enum After401 {
 
 /// Applies docs/API.md's 401 rule: retry with a token that changed meanwhile,
 /// else refresh once and retry once, else end the session with `ended`.
-pub async fn after_401(rc: &Shared, sent_token: &str, refreshed: &mut bool, ended: &AuthError) -> After401 {
+pub async fn after_401(
+    rc: &Shared,
+    sent_token: &str,
+    refreshed: &mut bool,
+    ended: &AuthError,
+) -> After401 {
     let step = {
         let inner = rc.borrow();
         let current = inner.record.as_ref().map(|r| r.access_token.as_str());
@@ -206,7 +233,10 @@ pub async fn after_401(rc: &Shared, sent_token: &str, refreshed: &mut bool, ende
 /// its token expires within `validity_ms` (`None`: the refresh margin).
 /// `Ok(Some(error))`: that refresh failed and the session is kept; `Err`:
 /// it ended the session.
-pub async fn refresh_if_due(rc: &Shared, validity_ms: Option<i64>) -> Result<Option<JsValue>, AuthError> {
+pub async fn refresh_if_due(
+    rc: &Shared,
+    validity_ms: Option<i64>,
+) -> Result<Option<JsValue>, AuthError> {
     let due = rc.borrow().refresh_due_within(validity_ms);
     if !due {
         return Ok(None);
@@ -234,7 +264,13 @@ pub fn tick(rc: &Shared) {
                 }
                 return;
             };
-            schedule::plan(record, inner.cfg.auto_refresh, inner.cfg.refresh_margin_ms, inner.progress, now())
+            schedule::plan(
+                record,
+                inner.cfg.auto_refresh,
+                inner.cfg.refresh_margin_ms,
+                inner.progress,
+                now(),
+            )
         };
         match plan.action {
             Action::End => {

@@ -9,8 +9,8 @@
 
 use ::core::cell::RefCell;
 use js_sys::Promise;
-use std::rc::Weak;
 use std::rc::Rc;
+use std::rc::Weak;
 use wasm_bindgen::prelude::*;
 
 use crate::core::backend::HttpRequest;
@@ -65,11 +65,15 @@ impl Inner {
     /// The current `Session` object, or null. A session that cannot refresh
     /// reads as null once past its expiry, before the timer removes it.
     pub fn session_value(&mut self) -> JsValue {
-        let Some(record) = &self.record else { return JsValue::NULL };
+        let Some(record) = &self.record else {
+            return JsValue::NULL;
+        };
         if schedule::ended(record, now()) {
             return JsValue::NULL;
         }
-        self.session_js.get_or_insert_with(|| convert::session(record)).clone()
+        self.session_js
+            .get_or_insert_with(|| convert::session(record))
+            .clone()
     }
 
     /// Whether the token is inside the refresh margin and can be refreshed.
@@ -81,7 +85,8 @@ impl Inner {
     /// `validity_ms` (`None`: the refresh margin).
     pub fn refresh_due_within(&self, validity_ms: Option<i64>) -> bool {
         self.record.as_ref().is_some_and(|r| {
-            let validity = validity_ms.unwrap_or_else(|| schedule::margin(r, self.cfg.refresh_margin_ms));
+            let validity =
+                validity_ms.unwrap_or_else(|| schedule::margin(r, self.cfg.refresh_margin_ms));
             r.can_refresh() && schedule::expires_within(r, validity, now())
         })
     }
@@ -92,7 +97,8 @@ impl Inner {
             Some(r) => self.store.save(r),
             None => self.store.remove(),
         }
-        if record.as_ref().map(|r| &r.access_token) != self.record.as_ref().map(|r| &r.access_token) {
+        if record.as_ref().map(|r| &r.access_token) != self.record.as_ref().map(|r| &r.access_token)
+        {
             self.progress = Progress::default();
         }
         self.record = record;
@@ -106,7 +112,8 @@ impl Inner {
     pub(super) fn publish_to_fetch(&mut self) {
         let (session, until) = match &self.record {
             Some(r) if !self.disposed => {
-                let until = schedule::fresh_until(r, self.cfg.refresh_margin_ms).map_or(f64::INFINITY, |t| t as f64);
+                let until = schedule::fresh_until(r, self.cfg.refresh_margin_ms)
+                    .map_or(f64::INFINITY, |t| t as f64);
                 (self.session_value(), until)
             }
             _ => (JsValue::NULL, 0.0),
@@ -116,7 +123,10 @@ impl Inner {
 
     /// `${storageKey}:${id}`: the channel and lock of the current session.
     pub(super) fn channel_name(&self) -> Option<String> {
-        let record = self.record.as_ref().filter(|_| self.store.shared_with_tabs() && !self.disposed)?;
+        let record = self
+            .record
+            .as_ref()
+            .filter(|_| self.store.shared_with_tabs() && !self.disposed)?;
         Some([self.cfg.storage_key.as_str(), ":", record.id.as_str()].concat())
     }
 
@@ -157,7 +167,11 @@ pub fn check(rc: &Shared) -> Result<(), JsValue> {
 pub fn emit(rc: &Shared, kind: &str, error: Option<&AuthError>) {
     let (session, listeners) = {
         let mut inner = rc.borrow_mut();
-        let session = if kind == "expired" || kind == "signedOut" { JsValue::NULL } else { inner.session_value() };
+        let session = if kind == "expired" || kind == "signedOut" {
+            JsValue::NULL
+        } else {
+            inner.session_value()
+        };
         let listeners = inner.listeners.borrow().functions();
         (session, listeners)
     };
@@ -192,4 +206,3 @@ pub(super) async fn send(rc: &Shared, req: HttpRequest) -> Result<Answer, AuthEr
 pub(super) fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
-
