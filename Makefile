@@ -23,7 +23,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_PORT ?= 8787
 
-.PHONY: setup pkg emulator demo test test-core test-browser test-e2e test-env test-types clean
+.PHONY: setup pkg emulator demo test test-lint test-core test-browser test-e2e test-env test-types clean
 # The release build's tools live in tools/, with their own npm packages.
 # Binaryen from npm: Debian's (108) misnumbers the externref table export.
 WASM_OPT_TOOL := tools/node_modules/.bin/wasm-opt
@@ -66,12 +66,26 @@ demo: pkg emulator
 	@echo "pos-auth demo: http://127.0.0.1:$(DEMO_PORT)/  (PORTOS user 999, password 1234, device P01)"
 	target/debug/pos-emulator --port $(DEMO_PORT) --www www --pkg pkg --token-lifetime 120
 
-test: test-core test-browser test-e2e test-env test-types test-size
+test: test-lint test-core test-browser test-e2e test-env test-types test-size
 
-# Unit tests, then a million generated inputs through every core parser.
+# The house rules, checked: rustfmt's layout, clippy without warnings on
+# both crates and on the wasm target, no cycle between the crate's modules
+# (tools/module-cycles.mjs), and no source file over 450 lines (src/,
+# pkg-template/ but its typings, www/).
+test-lint: setup
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	node tools/module-cycles.mjs src
+	@long=$$(find src pkg-template www -type f \( -name '*.rs' -o -name '*.js' -o -name '*.html' -o -name '*.css' \) \
+		-exec wc -l {} + | awk '$$2 != "total" && $$1 > 450 { print "  " $$2 ": " $$1 " lines" }'); \
+		if [ -n "$$long" ]; then echo "source files over 450 lines:"; echo "$$long"; exit 1; fi
+
+# Unit tests, then half a million generated inputs through every core parser
+# (tests/fuzz.rs, optimised with overflow checks on).
 test-core: setup
 	cargo test --workspace
-	POS_FUZZ_CASES=500000 cargo test --lib --profile fuzz fuzz
+	POS_FUZZ_CASES=500000 cargo test --profile fuzz --test fuzz
 
 test-browser: pkg emulator
 	bash tests/browser.sh
