@@ -17,6 +17,7 @@ mod options;
 mod portos;
 mod profile;
 mod refresh;
+mod secrets;
 mod storage;
 mod support;
 mod tabs;
