@@ -13,7 +13,7 @@
 #   -Zfmt-debug=none                  `{:?}` formats nothing (Debug output only
 #                                     reached serde's error texts, which the
 #                                     module never shows)
-# Why: size. Together -13.3 KB gzip (README, "Where the size goes"). The cost:
+# Why: size. Together -13.3 KB gzip (docs/size.md, "Where the size goes"). The cost:
 # a new toolchain may change or drop them, and `make pkg` then fails to build
 # (make test-size guards what they win). Only the package uses them:
 # `cargo test` and the browser tests (wasm-bindgen-test) build with stable

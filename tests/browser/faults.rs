@@ -1,7 +1,7 @@
 //! The fault matrix: one row = one server fault (or offline), run against
 //! login, profile, refresh and fetch (PORTOS). Every row checks the exact
 //! `AuthError` (code, status, retryable, retryAfter), that the stored session
-//! is kept where API.md keeps it, and that the very next call succeeds; for
+//! is kept where docs/API.md keeps it, and that the very next call succeeds; for
 //! `fetch`, that the server's `Response` is returned or the browser's
 //! `TypeError` passes through. Then background refresh under faults:
 //! back-off spacing from the emulator's request log, `Retry-After`, and a
@@ -58,7 +58,7 @@ struct Own {
     retry_after: Option<f64>,
     /// The message, when the row's body dictates it.
     message: Option<&'static str>,
-    /// API.md ends the session (only a 400/401/403 on refresh).
+    /// docs/API.md ends the session (only a 400/401/403 on refresh).
     ends_session: bool,
 }
 

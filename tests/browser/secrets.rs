@@ -253,7 +253,7 @@ fn in_wasm_memory(needle: &JsValue) -> bool {
 
 #[wasm_bindgen_test]
 async fn secrets_password_is_wiped_from_wasm_memory() {
-    // API.md: "The password is overwritten in wasm memory once the request is
+    // docs/API.md: "The password is overwritten in wasm memory once the request is
     // built." The password is made in JS and never passes through this test's
     // Rust code, so any copy in linear memory (freed blocks included) is the
     // module's.

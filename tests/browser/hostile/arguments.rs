@@ -323,7 +323,7 @@ async fn hostile_values_for_the_default_client() {
 #[wasm_bindgen_test]
 async fn lone_surrogate_storage_keys_stay_distinct() {
     // "k\uD800" and "k\uDBFF" are different keys; two clients with them are
-    // independent (API.md, storageKey), or the keys are refused.
+    // independent (docs/API.md, storageKey), or the keys are refused.
     let t = tenant();
     let high = js(r#""pos-auth-" + Math.random() + String.fromCharCode(0xD800)"#)
         .as_string()
