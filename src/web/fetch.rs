@@ -34,7 +34,7 @@ pub trait TokenGate {
     /// that refresh ended the session; a refresh that failed otherwise
     /// leaves the current token.
     fn ready(&self) -> Promise;
-    /// After a 401 to `token`: resolves to `[token, refreshed]` to retry
+    /// After a 401 to `token`: resolves to `{ token, refreshed }` to retry
     /// with, or `null` when the 401 stands; rejects when the refresh it
     /// needed ended the session.
     fn after_401(&self, token: String, refreshed: bool) -> Promise;

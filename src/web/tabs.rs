@@ -79,6 +79,13 @@ impl Drop for Channel {
 extern "C" {
     #[wasm_bindgen(js_name = lock)]
     fn js_lock(name: &str) -> Promise;
+
+    /// What `lock` resolves to, read by name.
+    type HeldLock;
+    #[wasm_bindgen(method, getter)]
+    fn release(this: &HeldLock) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn waited(this: &HeldLock) -> bool;
 }
 
 /// A held Web Lock; released when dropped.
@@ -97,10 +104,14 @@ impl Drop for LockGuard {
 /// Waits for the exclusive lock `name`. `None` where Web Locks do not exist
 /// (insecure contexts): then tabs coordinate by messages alone.
 pub async fn lock(name: &str) -> Option<LockGuard> {
-    let held: js_sys::Array = JsFuture::from(js_lock(name)).await.ok()?.dyn_into().ok()?;
+    let held = JsFuture::from(js_lock(name)).await.ok()?;
+    if held.is_null() {
+        return None;
+    }
+    let held: HeldLock = held.unchecked_into();
     Some(LockGuard {
-        release: held.get(0).dyn_into().ok()?,
-        waited: held.get(1).as_bool()?,
+        release: held.release().dyn_into().ok()?,
+        waited: held.waited(),
     })
 }
 

@@ -3,7 +3,7 @@
 //! weakly (the client holds the gate).
 
 use ::core::cell::RefCell;
-use js_sys::{Array, Promise};
+use js_sys::{Object, Promise, Reflect};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
@@ -71,7 +71,7 @@ impl TokenGate for ClientGate {
             )
             .await
             {
-                After401::Retry => Ok(Array::of2(&current_token(&rc)?, &refreshed.into()).into()),
+                After401::Retry => Ok(retry_with(current_token(&rc)?, refreshed)),
                 After401::Ended => Ok(JsValue::NULL),
                 // A refresh that ended the session rejects; one that failed otherwise leaves the 401.
                 After401::RefreshFailed(e) if rc.borrow().record().is_none() => Err(e),
@@ -83,6 +83,14 @@ impl TokenGate for ClientGate {
 
 fn error(e: AuthError) -> JsValue {
     convert::error(&e)
+}
+
+/// What `js/fetch.js` retries with, by name: `{ token, refreshed }`.
+fn retry_with(token: JsValue, refreshed: bool) -> JsValue {
+    let retry = Object::new();
+    let _ = Reflect::set(&retry, &"token".into(), &token);
+    let _ = Reflect::set(&retry, &"refreshed".into(), &refreshed.into());
+    retry.into()
 }
 
 fn current_token(rc: &Shared) -> Result<JsValue, JsValue> {

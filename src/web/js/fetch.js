@@ -73,11 +73,11 @@ export async function authFetch(gate, input, init) {
     const response = await send(token);
     // A page's own fetch may resolve with anything: hand it back as it came.
     if (!(response instanceof Response) || response.status !== 401) return response;
-    // [token, refreshed] to retry with, or null when the 401 stands; rejects
-    // when the refresh it needed ended the session.
+    // { token, refreshed } to retry with, or null when the 401 stands;
+    // rejects when the refresh it needed ended the session.
     const retry = await gate.rust.after401(token, refreshed);
     if (!retry || !replayable) return response;
-    [token, refreshed] = retry;
+    ({ token, refreshed } = retry);
   }
   throw gate.rust.gaveUp();
 }

@@ -1,8 +1,8 @@
 // The Web Lock that duplicated tabs take turns under to refresh (tabs.rs).
 
 /**
- * Resolves once the exclusive lock `name` is held, to [release, waited]:
- * `waited` is true when another tab held it first (and so may have just
+ * Resolves once the exclusive lock `name` is held, to { release, waited }
+ * (tabs.rs reads them by name): `waited` is true when another tab held it first (and so may have just
  * rotated the tokens). Resolves to null where Web Locks do not exist
  * (insecure contexts); rejects if the request fails.
  */
@@ -22,5 +22,5 @@ export async function lock(name) {
     });
   const free = await take({ ifAvailable: true });
   if (!free) await take({});
-  return [release, !free];
+  return { release, waited: !free };
 }
