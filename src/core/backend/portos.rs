@@ -79,14 +79,9 @@ impl Dialect for Portos {
     fn parse_login(answer: &impl Answer) -> Result<Grant, AuthError> {
         let body: TokenBody = object(answer)?;
         let user = answer.read(&["user"]).ok_or_else(|| bad_body("user"))?;
-        Ok(Grant {
-            access_token: token_field(&body.token_id, "tokenId")?,
-            refresh_token: Some(token_field(&body.refresh_token, "refreshToken")?),
-            expires_field: None,
-            refresh_expires_field: None,
-            expires_wall: None,
-            user: Some(profile(user, answer, &["user"])?),
-        })
+        let mut grant = tokens(&body)?;
+        grant.user = Some(profile(user, answer, &["user"])?);
+        Ok(grant)
     }
 
     fn refresh_request(
@@ -105,15 +100,7 @@ impl Dialect for Portos {
     }
 
     fn parse_refresh(answer: &impl Answer) -> Result<Grant, AuthError> {
-        let body: TokenBody = object(answer)?;
-        Ok(Grant {
-            access_token: token_field(&body.token_id, "tokenId")?,
-            refresh_token: Some(token_field(&body.refresh_token, "refreshToken")?),
-            expires_field: None,
-            refresh_expires_field: None,
-            expires_wall: None,
-            user: None,
-        })
+        tokens(&object(answer)?)
     }
 
     fn profile_request(base_url: &str, access_token: &str) -> Option<HttpRequest> {
@@ -137,6 +124,19 @@ impl Dialect for Portos {
             body: None,
         })
     }
+}
+
+/// The tokens of a login or refresh answer (PORTOS sends no expiry field:
+/// the JWT's `exp` is the expiry).
+fn tokens(body: &TokenBody) -> Result<Grant, AuthError> {
+    Ok(Grant {
+        access_token: token_field(&body.token_id, "tokenId")?,
+        refresh_token: Some(token_field(&body.refresh_token, "refreshToken")?),
+        expires_field: None,
+        refresh_expires_field: None,
+        expires_wall: None,
+        user: None,
+    })
 }
 
 /// The normalised profile of the `UserProfileContext` at `at`; a missing or
