@@ -328,6 +328,7 @@ export type Unsubscribe = () => void;
  * | `session_expired` | the server rejected the session or refresh token, or it ran out | no |
  * | `refresh_unsupported` | `refresh()` on CashDesk | no |
  * | `forbidden` | 403 on a call other than login | no |
+ * | `too_many_attempts` | `unlock` after `unlockAttempts` wrong passwords in a row: the session has ended | no |
  * | `network` | no HTTP answer (offline, DNS, CORS, reset) | yes |
  * | `timeout` | no answer within {@link AuthOptions.timeout} | yes |
  * | `rate_limited` | 429 | yes |
@@ -345,6 +346,7 @@ export type AuthErrorCode =
   | "session_expired"
   | "refresh_unsupported"
   | "forbidden"
+  | "too_many_attempts"
   | "network"
   | "timeout"
   | "rate_limited"

@@ -18,6 +18,7 @@ pub enum Code {
     SessionExpired,
     RefreshUnsupported,
     Forbidden,
+    TooManyAttempts,
     Network,
     Timeout,
     RateLimited,
@@ -45,6 +46,7 @@ impl Code {
             Code::SessionExpired => "The session has expired; sign in again.",
             Code::RefreshUnsupported => "This back end cannot refresh a session; sign in again.",
             Code::Forbidden => "Access denied.",
+            Code::TooManyAttempts => "Too many wrong passwords; sign in again.",
             Code::Network => "The server could not be reached.",
             Code::Timeout => "The server did not answer in time.",
             Code::RateLimited => "Too many requests; try again later.",
@@ -169,4 +171,20 @@ pub enum Call {
 pub enum Scalar {
     Str(String),
     Num(f64),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_attempts_is_final_and_named_in_snake_case() {
+        let code = Code::TooManyAttempts;
+        assert!(!code.retryable());
+        assert_eq!(
+            serde_json::to_string(&code).unwrap(),
+            "\"too_many_attempts\""
+        );
+        assert_eq!(AuthError::of(code).message, code.default_message());
+    }
 }
