@@ -11,9 +11,49 @@ use crate::state::{lock, Tenant};
 use crate::tokens::{Dialect, Subject};
 use crate::util::{self, get_ci};
 
-const EMAIL: &str = "cashier@example.com";
-const PASSWORD: &str = "secret";
-const UUID: &str = "67c3a1d2-8f4b-4e6a-9d49-bcc7e4631977";
+/// A cashier of the company (`edrpou`), each with a personal tax number
+/// (`drfo`) and qualified signature key of their own.
+struct User {
+    email: &'static str,
+    password: &'static str,
+    full_name: &'static str,
+    uuid: &'static str,
+    drfo: &'static str,
+    subject_key_id: &'static str,
+    serial: &'static str,
+}
+
+const USERS: [User; 3] = [
+    User {
+        email: "cashier@example.com",
+        password: "secret",
+        full_name: "Коваленко Олена Петрівна",
+        uuid: "67c3a1d2-8f4b-4e6a-9d49-bcc7e4631977",
+        drfo: "3104502014",
+        subject_key_id: "88b920a191b2402e86f5f3c1d2e4f78735b0d9734b7266b80f156a2c4e9d1b37",
+        serial: "14F3E0A70700000000000000000000000000000001",
+    },
+    // The manager and second cashier of a manager approval (issue 18).
+    // CashDesk answers carry no rights: the approving client knows who may.
+    User {
+        email: "manager@example.com",
+        password: "manager-secret",
+        full_name: "Шевченко Андрій Іванович",
+        uuid: "0b7e4c52-1d93-4f8a-a6e2-5c1f9d3b7a40",
+        drfo: "2987601530",
+        subject_key_id: "3f6d1a8e92c4475bb0e7d5a1c9f28e6404b3a7d2e15c9f8b6a0d4e7c2b1f9a35",
+        serial: "14F3E0A70700000000000000000000000000000002",
+    },
+    User {
+        email: "cashier2@example.com",
+        password: "secret2",
+        full_name: "Бондар Ігор Миколайович",
+        uuid: "d2a9f1e7-64c0-4b3e-8f15-7a6c3e9b0d28",
+        drfo: "3350917455",
+        subject_key_id: "c71e5b9a04d2468f93a6e0b8d4f1c7a25e9b3d6f0a8c4e1b7d2f5a9c3e6b0d14",
+        serial: "14F3E0A70700000000000000000000000000000003",
+    },
+];
 
 pub fn handle(tenant: &Mutex<Tenant>, req: &Request, sub: &str) -> Response {
     match (sub, req.method.as_str()) {
@@ -64,15 +104,18 @@ fn authenticate(tenant: &Mutex<Tenant>, req: &Request) -> Response {
     if let Some(first) = errors.values().next().and_then(|v| v[0].as_str()) {
         return Response::json(422, &json!({"message": first, "errors": errors}));
     }
-    if !email.eq_ignore_ascii_case(EMAIL) || password != PASSWORD {
+    let Some(user) = USERS
+        .iter()
+        .find(|u| email.eq_ignore_ascii_case(u.email) && password == u.password)
+    else {
         return message(401, "Невірний email або пароль.");
-    }
+    };
 
     let mut claims = Map::new();
-    claims.insert("sub".into(), Value::from(UUID));
-    claims.insert("email".into(), Value::from(EMAIL));
+    claims.insert("sub".into(), Value::from(user.uuid));
+    claims.insert("email".into(), Value::from(user.email));
     let subject = Subject {
-        user: UUID.into(),
+        user: user.uuid.into(),
         device: String::new(),
         claims,
     };
@@ -96,15 +139,15 @@ fn authenticate(tenant: &Mutex<Tenant>, req: &Request) -> Response {
             "token": format!("Bearer {}", issued.access),
             "token_expires_at": clock::kyiv_minutes(issued.exp),
             "user": {
-                "full_name": "Коваленко Олена Петрівна",
-                "uuid": UUID,
-                "email": EMAIL,
+                "full_name": user.full_name,
+                "uuid": user.uuid,
+                "email": user.email,
                 "edrpou": "34554362",
-                "drfo": "3104502014",
+                "drfo": user.drfo,
                 "last_online": clock::kyiv_seconds_dashed(now_secs),
-                "subject_key_id": "88b920a191b2402e86f5f3c1d2e4f78735b0d9734b7266b80f156a2c4e9d1b37",
+                "subject_key_id": user.subject_key_id,
                 "signature": {
-                    "serial": "14F3E0A70700000000000000000000000000000001",
+                    "serial": user.serial,
                     "cert_end_data": clock::dotted_date(now_secs + 400 * 86_400),
                 },
             },

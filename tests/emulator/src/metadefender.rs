@@ -11,7 +11,45 @@ use crate::state::{lock, Tenant};
 use crate::tokens::{Dialect, Issued, Subject};
 use crate::util::get_ci;
 
-const USER_ID: &str = "5dee9f46803ca60007f46b88";
+struct User {
+    id: &'static str,
+    user_name: &'static str,
+    password: &'static str,
+    email: &'static str,
+    full_name: &'static str,
+    /// The vendor documents only "a numeric value representing the user's
+    /// role"; these numbers are the emulator's own, one per kind of user.
+    role: i64,
+}
+
+const USERS: [User; 3] = [
+    User {
+        id: "5dee9f46803ca60007f46b88",
+        user_name: "admin",
+        password: "AdminPassword",
+        email: "admin@example.com",
+        full_name: "Administrator",
+        role: 1,
+    },
+    // The manager and cashier of a manager approval (issue 18): no rights in
+    // the answer, only a role that differs.
+    User {
+        id: "5dee9f46803ca60007f46b91",
+        user_name: "manager",
+        password: "ManagerPassword",
+        email: "manager@example.com",
+        full_name: "Shift Manager",
+        role: 2,
+    },
+    User {
+        id: "5dee9f46803ca60007f46b9a",
+        user_name: "cashier",
+        password: "CashierPassword",
+        email: "cashier@example.com",
+        full_name: "Cashier",
+        role: 3,
+    },
+];
 
 pub fn handle(tenant: &Mutex<Tenant>, req: &Request, sub: &str) -> Response {
     match (sub, req.method.as_str()) {
@@ -77,19 +115,22 @@ fn authenticate(tenant: &Mutex<Tenant>, req: &Request) -> Response {
         Ok(p) => p,
         Err(resp) => return resp,
     };
-    if !user_name.eq_ignore_ascii_case("admin") || password != "AdminPassword" {
+    let Some(user) = USERS
+        .iter()
+        .find(|u| user_name.eq_ignore_ascii_case(u.user_name) && password == u.password)
+    else {
         return keyed(
             401,
             "Authentication_InvalidCredentials",
             "Invalid username or password.",
         );
-    }
+    };
     let mut claims = Map::new();
-    claims.insert("nameid".into(), USER_ID.into());
-    claims.insert("unique_name".into(), "admin".into());
-    claims.insert("email".into(), "admin@example.com".into());
+    claims.insert("nameid".into(), user.id.into());
+    claims.insert("unique_name".into(), user.user_name.into());
+    claims.insert("email".into(), user.email.into());
     let subject = Subject {
-        user: USER_ID.into(),
+        user: user.id.into(),
         device: String::new(),
         claims,
     };
@@ -99,10 +140,10 @@ fn authenticate(tenant: &Mutex<Tenant>, req: &Request) -> Response {
         t.issue(Dialect::Metadefender, subject, None, jwt)
     };
     let mut body = token_pair(&issued);
-    body.insert("email".into(), "admin@example.com".into());
-    body.insert("fullName".into(), "Administrator".into());
-    body.insert("role".into(), 1.into());
-    body.insert("userName".into(), "admin".into());
+    body.insert("email".into(), user.email.into());
+    body.insert("fullName".into(), user.full_name.into());
+    body.insert("role".into(), user.role.into());
+    body.insert("userName".into(), user.user_name.into());
     Response::json(200, &Value::Object(body))
 }
 

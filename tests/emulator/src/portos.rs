@@ -16,18 +16,19 @@ struct User {
     password: &'static str,
     name: &'static str,
     rights: &'static [&'static str],
-    device: &'static str,
+    /// The devices (tills) the user may log in on.
+    devices: &'static [&'static str],
 }
 
-/// Each seeded user may log in on its own device only.
-const USERS: [User; 2] = [
+/// A user may log in only on one of their own devices.
+const USERS: [User; 4] = [
     User {
         id: "635f7ae3072edfeae7c26a1e",
         user_name: "999",
         password: "1234",
         name: "Majiteľ",
         rights: &["admin"],
-        device: "P01",
+        devices: &["P01"],
     },
     // Shows that an empty password is a valid password.
     User {
@@ -36,7 +37,28 @@ const USERS: [User; 2] = [
         password: "",
         name: "Pokladníčka Jana",
         rights: &["sale"],
-        device: "P02",
+        devices: &["P02"],
+    },
+    // The manager and the cashier of a manager approval (issue 18), with
+    // rights named as in the vendor's list (developers.portos.sk/user-rights):
+    // `storno` is the right to decrease an item's quantity on a ticket, i.e.
+    // to void a line, which the cashier lacks. A shift manager approves at
+    // any till, so he may log in on both.
+    User {
+        id: "6361b2c4072edfeae7c26b57",
+        user_name: "300",
+        password: "4321",
+        name: "Vedúci zmeny",
+        rights: &["ticketCreate", "ticketUpdate", "ticketUpdateAny", "storno"],
+        devices: &["P01", "P02"],
+    },
+    User {
+        id: "6361b2c4072edfeae7c26b63",
+        user_name: "200",
+        password: "1111",
+        name: "Pokladník Marek",
+        rights: &["ticketCreate", "ticketUpdate"],
+        devices: &["P01"],
     },
 ];
 
@@ -202,19 +224,18 @@ fn login(tenant: &Mutex<Tenant>, req: &Request, trace: &str) -> Response {
     if !errors.is_empty() {
         return bad_request(INSTANCE, trace, errors);
     }
-    let Some(user) = USERS
-        .iter()
-        .find(|u| u.user_name == user_name && u.password == password && u.device == device)
-    else {
+    let Some(user) = USERS.iter().find(|u| {
+        u.user_name == user_name && u.password == password && u.devices.contains(&device.as_str())
+    }) else {
         return unauthorized("Nesprávne meno alebo heslo.", INSTANCE, trace, None);
     };
     let subject = Subject {
         user: user.id.into(),
-        device: user.device.into(),
+        device: device.clone(),
         claims: claims(user),
     };
     let issued = lock(tenant).issue(Dialect::Portos, subject, None, true);
-    let profile = profile(user.id, user.device).unwrap_or(Value::Null);
+    let profile = profile(user.id, &device).unwrap_or(Value::Null);
     Response::json(
         200,
         &json!({"tokenId": issued.access, "refreshToken": issued.refresh, "user": profile}),

@@ -189,16 +189,21 @@ pub fn fault(t: &str, body: Value) {
 
 /// Logs the seeded PORTOS owner in: (tokenId, refreshToken).
 pub fn portos_login(t: &str) -> (String, String) {
-    let r = post_json(
-        &format!("{t}/portos/api/auth"),
-        &json!({"UserName": "999", "Password": "1234", "DeviceName": "P01"}),
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
-    let v = r.json();
+    let v = portos_login_as(t, "999", "1234", "P01");
     (
         v["tokenId"].as_str().unwrap().into(),
         v["refreshToken"].as_str().unwrap().into(),
     )
+}
+
+/// Logs a seeded PORTOS user in; the whole `AuthResult`.
+pub fn portos_login_as(t: &str, user: &str, password: &str, device: &str) -> Value {
+    let r = post_json(
+        &format!("{t}/portos/api/auth"),
+        &json!({"UserName": user, "Password": password, "DeviceName": device}),
+    );
+    assert_eq!(r.status, 200, "{user} on {device}: {}", r.text());
+    r.json()
 }
 
 pub fn bearer(token: &str) -> String {

@@ -2,6 +2,7 @@
 //! spoken to with a plain `TcpStream` client. Every test uses its own tenant,
 //! so they run in parallel against one shared server.
 
+mod approval;
 mod client;
 mod control;
 mod dialects;
