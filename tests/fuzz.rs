@@ -42,6 +42,7 @@ const SEEDS: &[&str] = &[
     r#"{"title":"Nesprávne meno alebo heslo.","status":401,"errorCode":"Unauthorized","traceId":"0H:2","errors":[{"memberName":"UserName","message":"m","code":"c"}]}"#,
     r#"{"responseKey":"k","responseMessage":"m","errors":{"Password":["x","y"]}}"#,
     r#"{"v":1,"backend":"portos","baseUrl":"https://a","id":"abc","generation":3,"accessToken":"t","refreshToken":null,"obtainedAt":1,"expiresAt":null,"refreshExpiresAt":5,"skew":-600000,"user":{"id":null,"userName":"999","name":"n","email":null,"rights":[],"role":null,"device":null,"raw":{}}}"#,
+    r#"{"v":2,"backend":"portos","baseUrl":"https://a","id":"abc","generation":3,"accessToken":"t","refreshToken":"r","obtainedAt":1,"expiresAt":9,"refreshExpiresAt":null,"skew":0,"user":{"id":"1","userName":"999","name":"n","email":null,"rights":["void"],"role":null,"device":{"name":"P01","envName":null,"description":null,"settings":{"a":"1"},"preferences":{}},"raw":{}},"locked":true,"failedUnlocks":2}"#,
     r#"{"baseUrl":"http://127.0.0.1:8080/x","backend":"cashdesk","timeout":5000,"refreshMargin":0,"headers":{"Accept-Language":"sk"}}"#,
     "Sun, 06 Nov 1994 08:49:37 GMT",
     "2020-07-09T23:12:29.3560169Z",
@@ -212,4 +213,16 @@ fn no_parser_panics_on_every_short_ascii_string() {
             }
         }
     }
+}
+
+#[test]
+fn the_record_seeds_read() {
+    // Mutations start from records that read, so the deep paths are reached.
+    let records: Vec<Record> = SEEDS
+        .iter()
+        .filter(|s| s.starts_with(r#"{"v":"#))
+        .filter_map(|s| Record::from_text(s, Backend::Portos, "https://a"))
+        .collect();
+    assert_eq!(records.len(), 2);
+    assert!(!records[0].locked && records[1].locked && records[1].failed_unlocks == 2);
 }

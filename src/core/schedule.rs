@@ -161,6 +161,8 @@ mod tests {
             refresh_expires_at: None,
             skew: 0,
             user: UserProfile::empty(),
+            locked: false,
+            failed_unlocks: 0,
         }
     }
 

@@ -40,14 +40,25 @@ pub struct Record {
     /// Server clock minus local clock, as last measured.
     pub skew: i64,
     pub user: UserProfile,
+    /// The till is locked (docs/API.md "The till"); kept here so that a
+    /// reload and every tab holding the session see it.
+    #[serde(default)]
+    pub locked: bool,
+    /// Wrong passwords at `unlock` in a row (`core::till`); kept here so
+    /// that a reload does not reset it.
+    #[serde(default)]
+    pub failed_unlocks: u32,
 }
 
-/// The record format's version, written as `"v": 1`; a record of any other
-/// version does not read.
+/// The record format's version, written as `"v": 2`. A version-1 record
+/// (from before the till) differs only in lacking `locked` and
+/// `failedUnlocks`, so it still reads, unlocked with no wrong passwords, and
+/// is written back as version 2. A record of any other version does not read.
 #[derive(Clone, Copy, PartialEq, Debug, Default)]
 pub struct Version;
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
+const READABLE: [u32; 2] = [1, VERSION];
 
 impl Serialize for Version {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -58,7 +69,7 @@ impl Serialize for Version {
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match u32::deserialize(d)? {
-            VERSION => Ok(Version),
+            v if READABLE.contains(&v) => Ok(Version),
             _ => Err(de::Error::custom("another record version")),
         }
     }
@@ -74,6 +85,7 @@ pub struct SessionView<'a, U> {
     pub expires_at: Option<f64>,
     pub refresh_expires_at: Option<f64>,
     pub can_refresh: bool,
+    pub locked: bool,
     pub user: U,
 }
 
@@ -90,6 +102,8 @@ impl ::core::fmt::Debug for Record {
                 &self.refresh_token.as_ref().map(|_| "<redacted>"),
             )
             .field("expires_at", &self.expires_at)
+            .field("locked", &self.locked)
+            .field("failed_unlocks", &self.failed_unlocks)
             .finish_non_exhaustive()
     }
 }
@@ -111,7 +125,7 @@ fn expiry_and_skew(grant: &Grant, ex: Exchange) -> (Option<i64>, i64) {
 }
 
 impl Record {
-    /// A new session from a login answer.
+    /// A new session from a login answer: unlocked, no wrong passwords.
     pub fn from_login(
         backend: Backend,
         base_url: &str,
@@ -133,10 +147,13 @@ impl Record {
             access_token: grant.access_token,
             refresh_token: grant.refresh_token,
             user: grant.user.unwrap_or_else(UserProfile::empty),
+            locked: false,
+            failed_unlocks: 0,
         }
     }
 
-    /// The session after a successful refresh: same id, next generation.
+    /// The session after a successful refresh: same id, next generation;
+    /// the lock and the wrong-password count stay as they were.
     pub fn refreshed(&self, grant: Grant, ex: Exchange) -> Record {
         let (expires, skew) = expiry_and_skew(&grant, ex);
         Record {
@@ -193,6 +210,7 @@ impl Record {
             expires_at: self.expires_at.map(|t| t as f64),
             refresh_expires_at: self.refresh_expires_at.map(|t| t as f64),
             can_refresh: self.can_refresh(),
+            locked: self.locked,
             user,
         }
     }
@@ -277,6 +295,15 @@ pub(crate) mod tests {
 
     const NOW: i64 = 1_700_000_000_000;
 
+    /// An exchange sent and answered at `t`, without a `Date` header.
+    fn at(t: i64) -> Exchange {
+        Exchange {
+            sent_at: t,
+            received_at: t,
+            server_date: None,
+        }
+    }
+
     #[test]
     fn server_ten_minutes_ahead_is_corrected_from_iat() {
         // Server clock is 600 s ahead; token lives 300 s on the server's clock.
@@ -306,88 +333,81 @@ pub(crate) mod tests {
 
     #[test]
     fn unknown_expiry_is_null() {
-        let ex = Exchange {
-            sent_at: NOW,
-            received_at: NOW,
-            server_date: None,
-        };
-        let r = Record::from_login(
-            Backend::Portos,
-            "https://a",
-            "id".into(),
-            grant("opaque".into()),
-            ex,
-        );
+        let g = grant("opaque".into());
+        let r = Record::from_login(Backend::Portos, "https://a", "id".into(), g, at(NOW));
         assert_eq!(r.expires_at, None);
         assert_eq!(r.session_view(()).expires_at, None);
     }
 
+    fn login() -> Record {
+        let g = grant(jwt(r#"{"exp":1700000300}"#));
+        Record::from_login(Backend::Portos, "https://a", "abc".into(), g, at(NOW))
+    }
+
+    fn read(text: &str) -> Option<Record> {
+        Record::from_text(text, Backend::Portos, "https://a")
+    }
+
     #[test]
     fn record_round_trips_and_rejects_mismatches() {
-        let ex = Exchange {
-            sent_at: NOW,
-            received_at: NOW,
-            server_date: None,
-        };
-        let r = Record::from_login(
-            Backend::Portos,
-            "https://a",
-            "abc".into(),
-            grant(jwt(r#"{"exp":1700000300}"#)),
-            ex,
-        );
+        let r = login();
         let text = r.to_text();
-        assert!(text.starts_with(r#"{"v":1,"backend":"portos","#), "{text}");
+        assert!(text.starts_with(r#"{"v":2,"backend":"portos","#), "{text}");
+        assert!(
+            text.ends_with(r#","locked":false,"failedUnlocks":0}"#),
+            "{text}"
+        );
         assert!(
             text.contains(r#""raw":{"id":"1","n":1.50}"#),
             "raw is kept as it came: {text}"
         );
-        assert_eq!(
-            Record::from_text(&text, Backend::Portos, "https://a"),
-            Some(r.clone())
-        );
+        assert_eq!(read(&text), Some(r.clone()));
         assert_eq!(
             Record::from_text(&text, Backend::CashDesk, "https://a"),
             None
         );
         assert_eq!(Record::from_text(&text, Backend::Portos, "https://b"), None);
-        assert_eq!(
-            Record::from_text(
-                &text.replace("\"v\":1", "\"v\":2"),
-                Backend::Portos,
-                "https://a"
-            ),
-            None
-        );
-        assert_eq!(
-            Record::from_text(
-                &text.replace("\"rights\":[\"admin\"]", "\"rights\":\"admin\""),
-                Backend::Portos,
-                "https://a"
-            ),
-            None
-        );
-        assert_eq!(Record::from_text("{", Backend::Portos, "https://a"), None);
-        assert_eq!(
-            Record::from_text("null", Backend::Portos, "https://a"),
-            None
-        );
+        for other in ["\"v\":0", "\"v\":3", "\"v\":2.5", "\"v\":\"2\"", "\"w\":2"] {
+            assert_eq!(read(&text.replace("\"v\":2", other)), None, "{other}");
+        }
+        for tampered in [
+            ("\"rights\":[\"admin\"]", "\"rights\":\"admin\""),
+            ("\"locked\":false", "\"locked\":0"),
+            ("\"failedUnlocks\":0", "\"failedUnlocks\":-1"),
+            ("\"failedUnlocks\":0", "\"failedUnlocks\":1.5"),
+        ] {
+            assert_eq!(
+                read(&text.replace(tampered.0, tampered.1)),
+                None,
+                "{tampered:?}"
+            );
+        }
+        assert_eq!(read("{"), None);
+        assert_eq!(read("null"), None);
     }
 
     #[test]
-    fn refresh_bumps_generation_and_keeps_user() {
-        let ex = Exchange {
-            sent_at: NOW,
-            received_at: NOW,
-            server_date: None,
-        };
-        let r = Record::from_login(
-            Backend::Portos,
-            "https://a",
-            "abc".into(),
-            grant(jwt(r#"{"exp":1700000300}"#)),
-            ex,
-        );
+    fn version_1_reads_unlocked_and_is_written_back_as_version_2() {
+        let mut locked = login();
+        (locked.locked, locked.failed_unlocks) = (true, 3);
+        let v2 = locked.to_text();
+        assert!(v2.contains(r#""locked":true,"failedUnlocks":3"#), "{v2}");
+        // Today's v1 format: the same record without the till's members.
+        let v1 = v2
+            .replace("\"v\":2", "\"v\":1")
+            .replace(r#","locked":true,"failedUnlocks":3"#, "");
+        let read_v1 = read(&v1).unwrap();
+        assert_eq!((read_v1.locked, read_v1.failed_unlocks), (false, 0));
+        assert_eq!(read_v1, login());
+        assert!(read_v1.to_text().starts_with(r#"{"v":2,"#));
+        assert_eq!(read(&v2), Some(locked));
+    }
+
+    #[test]
+    fn refresh_bumps_generation_and_keeps_user_lock_and_count() {
+        let mut r = login();
+        assert!(!r.locked && r.failed_unlocks == 0 && !r.session_view(()).locked);
+        (r.locked, r.failed_unlocks) = (true, 2);
         let g = Grant {
             access_token: jwt(r#"{"exp":1700000600}"#),
             refresh_token: Some("r2".into()),
@@ -396,32 +416,21 @@ pub(crate) mod tests {
             expires_wall: None,
             user: None,
         };
-        let r2 = r.refreshed(
-            g,
-            Exchange {
-                sent_at: NOW + 1000,
-                received_at: NOW + 1000,
-                server_date: None,
-            },
-        );
+        let r2 = r.refreshed(g, at(NOW + 1000));
         assert_eq!(
             (r2.generation, r2.expires_at, r2.obtained_at),
             (1, Some(NOW + 600_000), NOW + 1000)
         );
         assert_eq!(r2.user, r.user);
         assert_eq!(r2.id, "abc");
+        assert_eq!((r2.locked, r2.failed_unlocks), (true, 2));
+        assert!(r2.session_view(()).locked);
     }
 
     #[test]
     fn debug_redacts_tokens() {
-        let ex = Exchange::default();
-        let r = Record::from_login(
-            Backend::Portos,
-            "https://a",
-            "abc".into(),
-            grant("secret-token".into()),
-            ex,
-        );
+        let g = grant("secret-token".into());
+        let r = Record::from_login(Backend::Portos, "https://a", "abc".into(), g, at(0));
         let text = format!("{r:?} {:?}", grant("secret-token".into()));
         assert!(
             !text.contains("secret-token") && !text.contains("r1"),
