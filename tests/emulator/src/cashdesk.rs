@@ -116,6 +116,7 @@ fn authenticate(tenant: &Mutex<Tenant>, req: &Request) -> Response {
     claims.insert("email".into(), Value::from(user.email));
     let subject = Subject {
         user: user.uuid.into(),
+        login: user.email.into(),
         device: String::new(),
         claims,
     };

@@ -131,6 +131,7 @@ fn authenticate(tenant: &Mutex<Tenant>, req: &Request) -> Response {
     claims.insert("email".into(), user.email.into());
     let subject = Subject {
         user: user.id.into(),
+        login: user.user_name.into(),
         device: String::new(),
         claims,
     };

@@ -231,6 +231,7 @@ fn login(tenant: &Mutex<Tenant>, req: &Request, trace: &str) -> Response {
     };
     let subject = Subject {
         user: user.id.into(),
+        login: user.user_name.into(),
         device: device.clone(),
         claims: claims(user),
     };

@@ -54,6 +54,9 @@ pub struct LogEntry {
     pub headers: Vec<(String, String)>,
     pub body: String,
     pub at_ms: i64,
+    /// Login of the user the request's bearer token was issued to, so a test
+    /// can tell whose token a call carried without knowing the token.
+    pub token_user: Option<String>,
 }
 
 impl LogEntry {
@@ -73,6 +76,7 @@ impl LogEntry {
             "headers": headers,
             "body": self.body,
             "at": self.at_ms,
+            "tokenUser": self.token_user,
         })
     }
 }
@@ -114,12 +118,16 @@ impl Tenant {
             self.log.pop_front();
         }
         let body = &req.body[..req.body.len().min(LOG_BODY_LIMIT)];
+        let token_user = util::bearer(req)
+            .and_then(|t| self.token_login(t))
+            .map(str::to_owned);
         self.log.push_back(LogEntry {
             method: req.method.clone(),
             path: path.to_string(),
             headers: req.headers.clone(),
             body: String::from_utf8_lossy(body).into_owned(),
             at_ms: self.now_ns().div_euclid(1_000_000),
+            token_user,
         });
     }
 

@@ -22,6 +22,9 @@ pub enum Dialect {
 #[derive(Debug, Clone)]
 pub struct Subject {
     pub user: String,
+    /// What the user logs in with (PORTOS userName, CashDesk email,
+    /// MetaDefender userName): the request log names a token's user by it.
+    pub login: String,
     pub device: String,
     pub claims: Map<String, Value>,
 }
@@ -176,6 +179,15 @@ impl Tenant {
             return Err(Reject::Expired);
         }
         Ok(rec.subject.clone())
+    }
+
+    /// The login of whoever `token` was issued to, live or not: a token is
+    /// only ever known to the tenant that issued it.
+    pub fn token_login(&self, token: &str) -> Option<&str> {
+        self.tokens
+            .access
+            .get(token)
+            .map(|a| a.subject.login.as_str())
     }
 
     /// Uses up a refresh token issued together with `access` (which may have

@@ -209,3 +209,78 @@ fn metadefender_manager_and_cashier_log_in_with_their_roles() {
     assert_eq!(login("manager", "AdminPassword"), 401);
     assert_eq!(login("cashier", "ManagerPassword"), 401);
 }
+
+/// What a browser test sees of an approval, without knowing any token.
+#[test]
+fn request_log_names_whose_token_a_request_carried() {
+    let t = "/t/approval-log";
+    let cashier = portos_login_as(t, "200", "1111", "P01");
+    control(t, "DELETE", "counts", json!(null));
+    control(t, "DELETE", "requests", json!(null));
+
+    let manager = portos_login_as(t, "300", "4321", "P01");
+    logout(t, &token(&manager));
+    assert_eq!(profile(t, &token(&cashier)).status, 200);
+    // A dead token still names its user; an unknown one names no one.
+    assert_eq!(profile(t, &token(&manager)).status, 401);
+    assert_eq!(profile(t, "forged.not.ours").status, 401);
+
+    assert_eq!(
+        control(t, "GET", "counts", json!(null)).json(),
+        json!({"POST /portos/api/auth": 1, "DELETE /portos/api/auth": 1, "GET /portos/api/auth": 3})
+    );
+    let log = control(t, "GET", "requests", json!(null)).json();
+    let seen: Vec<(&str, &Value)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["method"].as_str().unwrap(), &e["tokenUser"]))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("POST", &Value::Null),
+            ("DELETE", &json!("300")),
+            ("GET", &json!("200")),
+            ("GET", &json!("300")),
+            ("GET", &Value::Null),
+        ]
+    );
+    // The approver's login is told apart by its body.
+    let body: Value = serde_json::from_str(log[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["UserName"], "300");
+
+    // The other back ends' tokens name their users too, and only in the
+    // tenant that issued them.
+    let v = post_json(
+        &format!("{t}{MD_AUTH}"),
+        &json!({"userName": "Manager", "password": "ManagerPassword"}),
+    )
+    .json();
+    let md = bearer(v["accessToken"].as_str().unwrap());
+    let cd = cashdesk(t, "cashier2@example.com", "secret2").json();
+    let cd = cd["token"].as_str().unwrap().to_string();
+    let elsewhere = "/t/approval-log-elsewhere";
+    for tenant in [t, elsewhere] {
+        control(tenant, "DELETE", "requests", json!(null));
+        for auth in [&md, &cd] {
+            get(
+                &format!("{tenant}/metadefender/api/x"),
+                &[("Authorization", auth)],
+            );
+        }
+        let users: Vec<Value> = control(tenant, "GET", "requests", json!(null))
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["tokenUser"].clone())
+            .collect();
+        let expected = if tenant == t {
+            [json!("manager"), json!("cashier2@example.com")]
+        } else {
+            [Value::Null, Value::Null]
+        };
+        assert_eq!(users, expected, "{tenant}");
+    }
+}
