@@ -6,6 +6,9 @@ use super::backend::Backend;
 use super::error::AuthError;
 use super::field::{Field, Members};
 
+mod base_url;
+pub use base_url::check_base_url;
+
 /// The validated options of one client.
 #[derive(Clone, PartialEq, Debug)]
 pub struct Config {
@@ -21,6 +24,10 @@ pub struct Config {
     pub headers: Vec<(String, String)>,
     pub developer_id: Option<String>,
     pub server_time_zone: String,
+    /// `idleLock`: lock after this long without input; 0 is off.
+    pub idle_lock_ms: i64,
+    /// `unlockAttempts`: wrong passwords in a row that end the session.
+    pub unlock_attempts: u32,
 }
 
 impl Config {
@@ -37,23 +44,14 @@ impl Config {
     /// `base_url` split into its origin and its path (no trailing slash);
     /// the URL is already the browser's normalised form.
     pub fn base_origin_and_path(&self) -> (&str, &str) {
-        let url = self.base_url.as_str();
-        let authority_start = url.find("://").map_or(0, |i| i + 3);
-        let path_start = url
-            .get(authority_start..)
-            .and_then(|rest| rest.find('/'))
-            .map(|i| authority_start + i);
-        match path_start.and_then(|i| Some((url.get(..i)?, url.get(i..)?))) {
-            Some(split) => split,
-            None => (url, ""),
-        }
+        base_url::origin_and_path(&self.base_url)
     }
 }
 
 /// CashDesk's zone when the option is absent (docs/API.md).
 pub const DEFAULT_SERVER_TIME_ZONE: &str = "Europe/Kyiv";
 
-const KNOWN: [&str; 11] = [
+const KNOWN: [&str; 13] = [
     "baseUrl",
     "backend",
     "storage",
@@ -65,6 +63,8 @@ const KNOWN: [&str; 11] = [
     "developerId",
     "serverTimeZone",
     "allowInsecureHttp",
+    "idleLock",
+    "unlockAttempts",
 ];
 
 /// The longest wait a browser timer takes (2^31 − 1 ms).
@@ -91,6 +91,8 @@ pub struct Options {
     pub developer_id: Field<String>,
     pub server_time_zone: Field<String>,
     pub allow_insecure_http: Field<bool>,
+    pub idle_lock: Field<f64>,
+    pub unlock_attempts: Field<f64>,
 }
 
 impl super::field::Named for Options {
@@ -179,54 +181,16 @@ pub fn parse(options: Option<&Options>) -> Result<Config, AuthError> {
         developer_id: string("developerId", &o.developer_id)?,
         server_time_zone: string("serverTimeZone", &o.server_time_zone)?
             .unwrap_or_else(|| DEFAULT_SERVER_TIME_ZONE.to_owned()),
+        // Rounded up: any idleLock above 0 locks, however short.
+        idle_lock_ms: (number("idleLock", &o.idle_lock, 0.0, false)? * 1000.0)
+            .ceil()
+            .min(1e15) as i64,
+        unlock_attempts: match o.unlock_attempts {
+            Field::Absent => 5,
+            Field::Given(n) if n >= 1.0 && n.fract() == 0.0 => n.min(u32::MAX.into()) as u32,
+            _ => return Err(AuthError::invalid("unlockAttempts must be an integer >= 1")),
+        },
     })
-}
-
-/// `https:`, or `http:` on a loopback host, unless insecure HTTP is allowed;
-/// no credentials, query or fragment. Returns it without a trailing slash.
-pub fn check_base_url(href: &str, allow_insecure: bool) -> Result<String, AuthError> {
-    let bad = |why: &str| Err(AuthError::invalid(["baseUrl ", why].concat()));
-    let parts = href
-        .find("://")
-        .and_then(|i| Some((href.get(..i)?, href.get(i + 3..)?)));
-    let (scheme, rest) = match parts {
-        Some((s, r)) if s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http") => (s, r),
-        _ => return bad("must be an absolute http: or https: URL"),
-    };
-    if href.contains(['?', '#']) {
-        return bad("must not have a query or fragment");
-    }
-    let authority = rest.split('/').next().unwrap_or_default();
-    if authority.contains('@') {
-        return bad("must not contain credentials");
-    }
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6
-            .split(']')
-            .next()
-            .map(|h| ["[", h, "]"].concat())
-            .unwrap_or_default(),
-        None => authority
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase(),
-    };
-    if host.is_empty() {
-        return bad("must name a host");
-    }
-    if scheme.eq_ignore_ascii_case("http") && !allow_insecure && !is_loopback(&host) {
-        return bad("must use https: (http: is allowed on localhost, 127.0.0.0/8 and [::1]; set allowInsecureHttp: true to permit it elsewhere)");
-    }
-    Ok(href.trim_end_matches('/').to_owned())
-}
-
-fn is_loopback(host: &str) -> bool {
-    if host == "localhost" || host == "[::1]" {
-        return true;
-    }
-    let octets: Vec<&str> = host.split('.').collect();
-    octets.len() == 4 && octets[0] == "127" && octets.iter().all(|o| o.parse::<u8>().is_ok())
 }
 
 fn headers(value: &Field<Members<String>>) -> Result<Vec<(String, String)>, AuthError> {
@@ -339,6 +303,7 @@ mod tests {
         assert_eq!((c.refresh_margin_ms, c.timeout_ms), (60_000, 10_000));
         assert_eq!(c.storage_key, "pos-auth");
         assert_eq!(c.server_time_zone, "Europe/Kyiv");
+        assert_eq!((c.idle_lock_ms, c.unlock_attempts), (0, 5));
     }
 
     #[test]
@@ -368,12 +333,64 @@ mod tests {
             (r#"{"baseUrl":"ftp://pos.example"}"#, "baseUrl"),
             (r#"{"baseUrl":"https://u:p@pos.example"}"#, "baseUrl"),
             (r#"{"baseUrl":"https://pos.example/?a=1"}"#, "baseUrl"),
+            (r#"{"baseUrl":"https://a","idleLock":-1}"#, "idleLock"),
+            (r#"{"baseUrl":"https://a","idleLock":"60"}"#, "idleLock"),
+            (r#"{"baseUrl":"https://a","idleLock":null}"#, "idleLock"),
+            (
+                r#"{"baseUrl":"https://a","unlockAttempts":0}"#,
+                "unlockAttempts",
+            ),
+            (
+                r#"{"baseUrl":"https://a","unlockAttempts":2.5}"#,
+                "unlockAttempts",
+            ),
+            (
+                r#"{"baseUrl":"https://a","unlockAttempts":-3}"#,
+                "unlockAttempts",
+            ),
+            (
+                r#"{"baseUrl":"https://a","unlockAttempts":"5"}"#,
+                "unlockAttempts",
+            ),
+            (
+                r#"{"baseUrl":"https://a","unlockAttempts":true}"#,
+                "unlockAttempts",
+            ),
         ];
         for (text, name) in cases {
             let e = opts(text).unwrap_err();
             assert!(e.message.contains(name), "{text} -> {}", e.message);
         }
         assert!(opts("null").is_err() && opts("[]").is_err());
+    }
+
+    #[test]
+    fn idle_lock_is_seconds_and_unlock_attempts_a_whole_number() {
+        let till = |idle: &str, attempts: &str| {
+            let text = [
+                r#"{"baseUrl":"https://a","idleLock":"#,
+                idle,
+                r#","unlockAttempts":"#,
+                attempts,
+                "}",
+            ]
+            .concat();
+            opts(&text).map(|c| (c.idle_lock_ms, c.unlock_attempts))
+        };
+        assert_eq!(till("0", "1"), Ok((0, 1)));
+        assert_eq!(till("300", "5.0"), Ok((300_000, 5)));
+        // However short, an idleLock above 0 is on.
+        assert_eq!(till("0.0001", "3"), Ok((1, 3)));
+        assert_eq!(
+            till("1e300", "1e300"),
+            Ok((1_000_000_000_000_000, u32::MAX))
+        );
+        assert!(till("5", "0.999").is_err());
+        let mut o = read(r#"{"baseUrl":"https://a"}"#).unwrap();
+        o.idle_lock = Field::Given(f64::INFINITY);
+        assert!(parse(Some(&o)).unwrap_err().message.contains("idleLock"));
+        (o.idle_lock, o.unlock_attempts) = (Field::Absent, Field::Given(f64::INFINITY));
+        assert!(parse(Some(&o)).is_err());
     }
 
     #[test]
@@ -389,21 +406,6 @@ mod tests {
         );
         let root = opts(r#"{"baseUrl":"http://[::1]:3000"}"#).unwrap();
         assert_eq!(root.base_origin_and_path(), ("http://[::1]:3000", ""));
-    }
-
-    #[test]
-    fn loopback_http_is_fine_and_insecure_needs_consent() {
-        for ok in [
-            "http://localhost:8080",
-            "http://127.0.0.1/x",
-            "http://127.9.9.9",
-            "http://[::1]:3000/",
-        ] {
-            assert!(check_base_url(ok, false).is_ok(), "{ok}");
-        }
-        assert!(check_base_url("http://127.0.0.1.example.com", false).is_err());
-        assert!(check_base_url("http://10.0.0.5", false).is_err());
-        assert!(check_base_url("http://10.0.0.5", true).is_ok());
     }
 
     #[test]
