@@ -12,7 +12,7 @@ use pos_auth::core::backend::Backend;
 use pos_auth::core::error::Call;
 use pos_auth::core::options;
 use pos_auth::core::session::Record;
-use pos_auth::core::{jwt, time};
+use pos_auth::core::{jwt, till, time};
 
 /// xorshift64*: a small deterministic generator, so a failure replays.
 struct Rng(u64);
@@ -148,7 +148,13 @@ fn exercise(input: &str) -> usize {
         }
         if let Some(r) = Record::from_text(input, b, "https://a") {
             // What we write, we read back identically.
-            assert_eq!(Record::from_text(&r.to_text(), b, "https://a"), Some(r));
+            assert_eq!(
+                Record::from_text(&r.to_text(), b, "https://a"),
+                Some(r.clone())
+            );
+            // The till reads the stored user and count of any record that reads.
+            let _ = till::unlock_request(&r, "pw");
+            let _ = till::wrong_attempt(r.failed_unlocks, 5);
         }
     }
     let _ = jwt::claims(input);

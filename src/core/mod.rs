@@ -10,4 +10,5 @@ pub mod options;
 pub mod profile;
 pub mod schedule;
 pub mod session;
+pub mod till;
 pub mod time;
