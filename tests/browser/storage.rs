@@ -95,7 +95,7 @@ async fn wrong_version_records_are_removed() {
     let t = tenant();
     let (good, _) = good_record(&t).await;
     for v in [
-        JsValue::from(2),
+        JsValue::from(3),
         JsValue::from(0),
         JsValue::from("1"),
         JsValue::NULL,

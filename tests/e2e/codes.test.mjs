@@ -37,7 +37,7 @@ const rust = (() => {
     name: m[2],
     code: m[1] ?? snake(m[2]),
   }));
-  const retryable = /fn retryable\(self\) -> bool \{\s*matches!\(self,([^)]*)\)/.exec(text);
+  const retryable = /fn retryable\(self\) -> bool \{\s*matches!\(\s*self,([^)]*)\)/.exec(text);
   assert.ok(retryable, `${file}: Code::retryable() is no longer one matches!(self, …); update this test`);
   const byName = new Map(variants.map((v) => [v.name, v.code]));
   const retryableCodes = [...retryable[1].matchAll(/Code::(\w+)/g)].map((m) => byName.get(m[1]) ?? snake(m[1]));

@@ -65,7 +65,7 @@ for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
             return el && el.textContent === expected && el.textContent;
           }, name));
         assert.equal(profileName, name);
-        const stored = await page.run(() => Object.keys(sessionStorage).some((k) => sessionStorage.getItem(k)?.includes('"v":1')));
+        const stored = await page.run(() => Object.keys(sessionStorage).some((k) => sessionStorage.getItem(k)?.includes('"v":2')));
         assert.ok(stored, "the session record is in sessionStorage");
       });
     }
