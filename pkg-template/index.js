@@ -24,14 +24,16 @@ import wasmGzipBase64 from "./pos_auth_wasm.js";
 import { AuthError } from "./snippets/auth_error.js";
 
 // `let`: replaced below by stand-ins if the wasm cannot load.
-export let { configure, login, profile, refresh, logout, session, authFetch, accessToken, onChange } = glue;
+export let { configure, login, profile, refresh, logout, session, authFetch, accessToken, onChange, lock, unlock, approve } = glue;
 export { AuthError };
 
 // Methods that work detached from their client, as callers pass them:
 // `createClient({ fetch: client.fetch })`, `useSyncExternalStore(client.onChange,
 // client.session)`. Each client carries its own bound copies (stable, so a
 // subscription made with one is not renewed every render).
-const METHODS = ["login", "profile", "refresh", "logout", "session", "fetch", "accessToken", "onChange", "dispose"];
+const METHODS = [
+  "login", "profile", "refresh", "logout", "session", "fetch", "accessToken", "onChange", "lock", "unlock", "approve", "dispose",
+];
 export let AuthClient = class AuthClient extends glue.AuthClient {
   constructor(options) {
     super(options);
@@ -46,7 +48,8 @@ if (Symbol.dispose) glue.AuthClient.prototype[Symbol.dispose] = glue.AuthClient.
 
 const failure = await load();
 if (failure !== null) {
-  ({ AuthClient, configure, login, profile, refresh, logout, session, authFetch, accessToken, onChange } = unsupported(failure));
+  ({ AuthClient, configure, login, profile, refresh, logout, session, authFetch, accessToken, onChange, lock, unlock, approve } =
+    unsupported(failure));
 }
 
 /** Loads the wasm; `null` when it is ready, else why it cannot run here. */
@@ -129,11 +132,14 @@ function unsupported(why) {
     configure: fail,
     session: fail,
     onChange: fail,
+    lock: fail,
     login: reject,
     profile: reject,
     refresh: reject,
     logout: reject,
     authFetch: reject,
     accessToken: reject,
+    unlock: reject,
+    approve: reject,
   };
 }
