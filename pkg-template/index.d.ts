@@ -131,6 +131,23 @@ export interface AuthOptions<B extends Backend = Backend> {
    * @defaultValue `false`
    */
   allowInsecureHttp?: boolean | undefined;
+  /**
+   * Lock the session ({@link AuthClient.lock}) after this many seconds
+   * without input (finite, ≥ 0; `0` is off). Counted from the latest of: the
+   * session's start or restore in this page, the last unlock, and the last
+   * `pointerdown`, `keydown`, `touchstart` or `wheel` in any tab holding the
+   * session (listened to in the capture phase, so `stopPropagation` does not
+   * hide it). Where there is no input (a Worker, Node) it never fires.
+   * @defaultValue `0` (off)
+   */
+  idleLock?: number | undefined;
+  /**
+   * Wrong passwords in a row at {@link AuthClient.unlock} before the session
+   * ends (`signedOut` with error `"too_many_attempts"`). An integer ≥ 1. A
+   * successful unlock resets the count; a reload does not.
+   * @defaultValue `5`
+   */
+  unlockAttempts?: number | undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -237,8 +254,37 @@ export interface Session {
   refreshExpiresAt: number | null;
   /** Whether {@link AuthClient.refresh} can extend the session (`false` for CashDesk). */
   canRefresh: boolean;
+  /**
+   * Whether the session is locked ({@link AuthClient.lock}, or
+   * {@link AuthOptions.idleLock}): show the lock screen until
+   * {@link AuthClient.unlock} succeeds. Kept in storage, so a reload or a
+   * duplicated tab comes back locked. The token stays usable while locked.
+   */
+  locked: boolean;
   /** The signed-in user. */
   user: UserProfile;
+}
+
+/**
+ * What {@link AuthClient.approve} resolves with: who approved, and when. The
+ * approver's tokens are never exposed.
+ */
+export interface Approval {
+  /** The approver, read from their login answer and mapped as a session's user is. */
+  user: UserProfile;
+  /** When the approval was given, in ms since the epoch on this machine's clock. */
+  approvedAt: number;
+}
+
+/** Options of {@link AuthClient.approve}. */
+export interface ApproveOptions {
+  /**
+   * A right the approver must hold (in {@link UserProfile.rights}, so PORTOS
+   * only), e.g. `"admin"`; without it the approval is rejected `"forbidden"`.
+   * A non-empty string.
+   * @defaultValue none: any user who can sign in approves
+   */
+  right?: string | undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -253,7 +299,9 @@ export type AuthEventType =
   | "userUpdated"
   | "expiring"
   | "expired"
-  | "signedOut";
+  | "signedOut"
+  | "locked"
+  | "unlocked";
 
 /**
  * A change of session, delivered to {@link AuthClient.onChange} listeners
@@ -269,7 +317,13 @@ export type AuthEventType =
  *   then `error` says why).
  * - `expired`: the session ended without a logout; `error` is set when the
  *   server rejected the refresh.
- * - `signedOut`: {@link AuthClient.logout}, here or in a duplicated tab.
+ * - `signedOut`: {@link AuthClient.logout}, here or in a duplicated tab, or
+ *   too many wrong passwords at {@link AuthClient.unlock}: then `error` has
+ *   code `"too_many_attempts"`.
+ * - `locked`: the session was locked ({@link AuthClient.lock}, the idle lock,
+ *   or another tab holding the session).
+ * - `unlocked`: {@link AuthClient.unlock} succeeded, here or in another tab
+ *   holding the session.
  */
 export type AuthEvent =
   | {
@@ -300,6 +354,13 @@ export type AuthEvent =
   | {
       type: "signedOut";
       session: null;
+      /** Set (code `"too_many_attempts"`) when wrong passwords at unlock ended the session. */
+      error?: AuthError;
+    }
+  | {
+      type: "locked" | "unlocked";
+      /** The session, now locked or unlocked (see {@link Session.locked}). */
+      session: Session;
       error?: undefined;
     };
 
@@ -324,10 +385,10 @@ export type Unsubscribe = () => void;
  * | `disposed` | a call on a disposed client | no |
  * | `invalid_credentials` | login answered 400, 401 or 403 without field errors | no |
  * | `validation` | a 400 or 422 with field `errors` | no |
- * | `no_session` | `profile`/`refresh`/`fetch` with no session | no |
+ * | `no_session` | `profile`/`refresh`/`fetch`/`lock`/`unlock` with no session | no |
  * | `session_expired` | the server rejected the session or refresh token, or it ran out | no |
  * | `refresh_unsupported` | `refresh()` on CashDesk | no |
- * | `forbidden` | 403 on a call other than login | no |
+ * | `forbidden` | 403 on a call other than login; an approver without the required right | no |
  * | `too_many_attempts` | `unlock` after `unlockAttempts` wrong passwords in a row: the session has ended | no |
  * | `network` | no HTTP answer (offline, DNS, CORS, reset) | yes |
  * | `timeout` | no answer within {@link AuthOptions.timeout} | yes |
@@ -453,7 +514,9 @@ export class AuthClient<B extends Backend = "portos"> {
    * Signs in. On success the session is stored, a `signedIn` event fires,
    * and (with {@link AuthOptions.autoRefresh}) a refresh is scheduled.
    * A second login while signed in replaces the session only if it succeeds.
-   * Logins run one at a time.
+   * On a locked session it is a change of cashier: the new session starts
+   * unlocked, and a failed login leaves the locked one as it was.
+   * Logins and unlocks run one at a time.
    *
    * @returns the new session.
    * @throws {@link AuthError} `"invalid_argument"` (nothing sent), `"invalid_credentials"`,
@@ -484,7 +547,7 @@ export class AuthClient<B extends Backend = "portos"> {
   /**
    * Signs out: tells the server (PORTOS `DELETE /api/auth`, best effort),
    * always clears the local session and fires `signedOut`. Signs out
-   * duplicated tabs that share the session.
+   * duplicated tabs that share the session. Works while locked.
    *
    * @throws {@link AuthError} only `"disposed"`.
    */
@@ -535,6 +598,62 @@ export class AuthClient<B extends Backend = "portos"> {
    * @throws {@link AuthError} `"disposed"`.
    */
   onChange(listener: AuthListener): Unsubscribe;
+
+  /**
+   * Locks the session: {@link Session.locked} becomes `true` (a new `Session`
+   * object) and a `locked` event fires before this returns. Every tab holding
+   * the session locks with it, and a reload comes back locked. Nothing else
+   * stops: refresh, {@link AuthClient.fetch}, {@link AuthClient.accessToken}
+   * and {@link AuthClient.profile} go on. Does nothing on a locked session.
+   * The lock is what the page shows, not a barrier against script in the page.
+   *
+   * @throws {@link AuthError} `"no_session"`, `"disposed"`.
+   */
+  lock(): void;
+
+  /**
+   * Opens the locked session with its cashier's password. Online, the back
+   * end's login call is made with the session's own user (PORTOS user name and
+   * device, CashDesk e-mail, MetaDefender user name): the session continues
+   * with the new tokens. When that call gets no answer (`network`,
+   * `timeout`), the password is checked against a slow hash held in memory
+   * since this client's last login or unlock (never stored): the session
+   * continues with the same tokens. Either way `unlocked` fires (not
+   * `signedIn`) and every tab holding the session unlocks. On a session that
+   * is not locked it resolves the current session without a request.
+   *
+   * A wrong password is counted (no event); the {@link AuthOptions.unlockAttempts}-th
+   * in a row ends the session as {@link AuthClient.logout} does, with a
+   * `signedOut` event carrying the error. For a new cashier, call
+   * {@link AuthClient.login} instead.
+   *
+   * @returns the unlocked session.
+   * @throws {@link AuthError} `"invalid_credentials"` (a wrong password, counted);
+   * `"too_many_attempts"` (the session has ended); `"network"` or `"timeout"`
+   * when offline and no hash is held (the page was reloaded since the login;
+   * nothing counted); `"server"`, `"rate_limited"`, `"validation"`,
+   * `"bad_response"` (nothing counted, still locked); `"invalid_argument"`
+   * (`password` is not a string, or empty where the back end takes none;
+   * nothing sent); `"no_session"`; `"disposed"`.
+   */
+  unlock(password: string): Promise<Session>;
+
+  /**
+   * A second person's sign-in for one action (a void, a refund): makes the
+   * back end's login call with the approver's `credentials` (this client's
+   * back end, {@link AuthOptions.headers} and `developerId`), reads who they
+   * are, and on PORTOS ends their token at once (best effort). Their tokens
+   * are never stored, returned, put in an event or used by
+   * {@link AuthClient.fetch}. Works with or without a session, locked or not,
+   * and changes nothing of the session (no event). The password is never stored.
+   *
+   * @returns who approved, and when.
+   * @throws {@link AuthError} `"forbidden"` when `options.right` is given and
+   * the approver lacks it; `"invalid_argument"` (bad credentials or options;
+   * nothing sent), `"invalid_credentials"`, `"validation"`, `"network"`,
+   * `"timeout"`, `"rate_limited"`, `"server"`, `"bad_response"`, `"disposed"`.
+   */
+  approve(credentials: CredentialsOf[B], options?: ApproveOptions): Promise<Approval>;
 
   /**
    * Stops the client: clears timers and page listeners, closes the tab
@@ -611,3 +730,22 @@ export function onChange(listener: AuthListener): Unsubscribe;
  * @throws {@link AuthError} `"not_configured"` before {@link configure}.
  */
 export function accessToken(options?: AccessTokenOptions): Promise<string>;
+
+/**
+ * {@link AuthClient.lock} on the default client.
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function lock(): void;
+
+/**
+ * {@link AuthClient.unlock} on the default client.
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function unlock(password: string): Promise<Session>;
+
+/**
+ * {@link AuthClient.approve} on the default client, which takes any back end's
+ * credentials (the runtime checks them against the configured back end).
+ * @throws {@link AuthError} `"not_configured"` before {@link configure}.
+ */
+export function approve(credentials: Credentials, options?: ApproveOptions): Promise<Approval>;

@@ -7,17 +7,22 @@ import {
   AuthClient,
   AuthError,
   accessToken,
+  approve,
   authFetch,
   configure,
+  lock,
   login,
   logout,
   onChange,
   profile,
   refresh,
   session,
+  unlock,
 } from "pos-auth";
 import type {
   AccessTokenOptions,
+  Approval,
+  ApproveOptions,
   AuthErrorCode,
   AuthErrorFields,
   AuthEvent,
@@ -62,12 +67,20 @@ assertType<
     | "developerId"
     | "serverTimeZone"
     | "allowInsecureHttp"
+    | "idleLock"
+    | "unlockAttempts"
   >
 >();
 assertType<Equals<Session["expiresAt"], number | null>>();
 assertType<Equals<Session["refreshExpiresAt"], number | null>>();
 assertType<Equals<Session["accessToken"], string>>();
 assertType<Equals<Session["canRefresh"], boolean>>();
+assertType<Equals<Session["locked"], boolean>>();
+assertType<Equals<Approval["user"], UserProfile>>();
+assertType<Equals<Approval["approvedAt"], number>>();
+assertType<Equals<ApproveOptions["right"], string | undefined>>();
+assertType<Equals<AuthOptions["idleLock"], number | undefined>>();
+assertType<Equals<AuthOptions["unlockAttempts"], number | undefined>>();
 assertType<Equals<Session["backend"], Backend>>();
 assertType<Equals<Session["user"], UserProfile>>();
 assertType<Equals<UserProfile["id"], string | null>>();
@@ -92,6 +105,14 @@ assertType<Equals<ReturnType<AuthClient["logout"]>, Promise<void>>>();
 assertType<Equals<ReturnType<AuthClient["session"]>, Session | null>>();
 assertType<Equals<ReturnType<AuthClient["fetch"]>, Promise<Response>>>();
 assertType<Equals<ReturnType<AuthClient["onChange"]>, Unsubscribe>>();
+assertType<Equals<ReturnType<AuthClient["lock"]>, void>>();
+assertType<Equals<ReturnType<AuthClient["unlock"]>, Promise<Session>>>();
+assertType<Equals<ReturnType<AuthClient["approve"]>, Promise<Approval>>>();
+assertType<Equals<Parameters<AuthClient["approve"]>[0], PortosCredentials>>();
+assertType<Equals<Parameters<AuthClient<"cashdesk">["approve"]>[0], CashDeskCredentials>>();
+assertType<Equals<ReturnType<typeof lock>, void>>();
+assertType<Equals<ReturnType<typeof unlock>, Promise<Session>>>();
+assertType<Equals<ReturnType<typeof approve>, Promise<Approval>>>();
 assertType<Equals<ReturnType<typeof authFetch>, Promise<Response>>>();
 assertType<Equals<ReturnType<typeof session>, Session | null>>();
 assertType<Equals<ReturnType<typeof configure>, void>>();
@@ -112,6 +133,8 @@ const fullOptions: AuthOptions = {
   developerId: "my-pos",
   serverTimeZone: "Europe/Kyiv",
   allowInsecureHttp: false,
+  idleLock: 300,
+  unlockAttempts: 5,
 };
 
 // `undefined` counts as absent, even under exactOptionalPropertyTypes.
@@ -187,7 +210,8 @@ function describeSession(s: Session): string {
   const left: number | null = s.expiresAt === null ? null : s.expiresAt - Date.now();
   const refreshLeft: number = (s.refreshExpiresAt ?? Infinity) - Date.now();
   const canRefresh: boolean = s.canRefresh;
-  return `${backend} ${token.length} ${left ?? "∞"} ${refreshLeft} ${canRefresh} ${describeUser(s.user)}`;
+  const locked: boolean = s.locked;
+  return `${backend} ${token.length} ${left ?? "∞"} ${refreshLeft} ${canRefresh} ${locked} ${describeUser(s.user)}`;
 }
 
 function describeError(err: AuthError): string {
@@ -225,6 +249,8 @@ function userMessage(code: AuthErrorCode): string {
       return "Sign in again at the end of the shift";
     case "forbidden":
       return "Not allowed";
+    case "too_many_attempts":
+      return "Too many wrong passwords: sign in again";
     case "network":
     case "timeout":
       return "Offline";
@@ -271,7 +297,14 @@ const listener: AuthListener = (event: AuthEvent): void => {
     }
     case "signedOut": {
       const none: null = event.session;
-      log.push(`signed out ${String(none)}`);
+      const why: AuthErrorCode | undefined = event.error?.code;
+      log.push(`signed out ${String(none)} ${why === "too_many_attempts" ? "after wrong passwords" : ""}`);
+      break;
+    }
+    case "locked":
+    case "unlocked": {
+      const current: Session = event.session; // never null for these
+      log.push(`${type}: ${current.locked ? "lock screen" : "till"}`);
       break;
     }
     default: {
@@ -360,6 +393,45 @@ const res: Response = await authFetch(`${baseUrl}/api/auth`, { cache: "no-store"
 await logout();
 stop();
 log.push(`${s1.accessToken} ${p1.name ?? ""} ${s2.expiresAt ?? ""} ${s3?.backend ?? ""} ${res.status}`);
+
+// --- the till: lock, unlock, change of cashier, manager approval ---------------------
+
+const till = new AuthClient({ baseUrl, idleLock: 120, unlockAttempts: 3 });
+await till.login(portos);
+till.lock();
+const lockedNow: boolean = till.session()?.locked ?? false;
+try {
+  const reopened: Session = await till.unlock("1234");
+  log.push(`${lockedNow} ${reopened.locked}`);
+} catch (err: unknown) {
+  if (err instanceof AuthError && err.code === "invalid_credentials") log.push("wrong password");
+  else if (err instanceof AuthError && err.code === "too_many_attempts") log.push("signed out: sign in again");
+  else throw err;
+}
+// A change of cashier on the lock screen is a login.
+await till.login({ userName: "998", password: "0000", deviceName: "P01" });
+const manager: PortosCredentials = { userName: "100", password: "manager", deviceName: "P01" };
+const refund: ApproveOptions = { right: "admin" };
+const approval: Approval = await till.approve(manager, refund);
+const anyone: Approval = await till.approve(manager);
+const noRight: Approval = await till.approve(manager, { right: undefined });
+log.push(`${approval.user.name ?? ""} ${new Date(approval.approvedAt).toISOString()} ${anyone.user.rights.length} ${noRight.approvedAt}`);
+// Detached, as a lock button's handler or a hook's dependency.
+const { lock: lockTill, unlock: unlockTill, approve: approveOn } = till;
+lockTill();
+const viaDetached: Session = await unlockTill("1234");
+const viaDetachedApproval: Approval = await approveOn(manager, { right: "admin" });
+log.push(`${viaDetached.locked} ${viaDetachedApproval.approvedAt}`);
+// A CashDesk client approves with CashDesk credentials.
+const cashdeskTill: AuthClient<"cashdesk"> = new AuthClient({ baseUrl, backend: "cashdesk", unlockAttempts: 1 });
+const cashdeskApproval: Approval = await cashdeskTill.approve({ email: "manager@example.com", password: "secret" });
+log.push(cashdeskApproval.user.email ?? "");
+// The default client.
+lock();
+const s4: Session = await unlock("1234");
+const a1: Approval = await approve(manager, { right: "admin" });
+log.push(`${s4.locked} ${a1.user.userName ?? ""}`);
+till.dispose();
 
 // --- React-style external store -------------------------------------------------
 
@@ -450,8 +522,26 @@ new AuthClient({ baseUrl, backend: "cashdesk", serverTimeZone: 2 });
 new AuthClient({ baseUrl, allowInsecureHttp: "yes" });
 // @ts-expect-error headers is an object of strings, not a list
 new AuthClient({ baseUrl, headers: [["Accept-Language", "sk"]] });
-// @ts-expect-error idleLock is not an option the runtime reads (yet): it refuses unknown names
-new AuthClient({ baseUrl, idleLock: 300 });
+// @ts-expect-error idleLock is a number of seconds
+new AuthClient({ baseUrl, idleLock: "5m" });
+// @ts-expect-error unlockAttempts is a number
+new AuthClient({ baseUrl, unlockAttempts: "5" });
+// @ts-expect-error a CashDesk client's approver signs in with CashDesk credentials, not PORTOS ones
+await cashdeskClient.approve(portos);
+// @ts-expect-error the password to unlock with is a string
+await client.unlock(5);
+// @ts-expect-error unlock needs the password
+await client.unlock();
+// @ts-expect-error right is a string, the name of a right
+await client.approve(portos, { right: 5 });
+// @ts-expect-error misspelled approve option
+await client.approve(portos, { rights: ["admin"] });
+// @ts-expect-error lock is synchronous
+await lock().then(() => {});
+// @ts-expect-error locked and unlocked events carry the session
+const lockedEvent: AuthEvent = { type: "locked", session: null };
+// @ts-expect-error an approval carries no token
+log.push(approval.accessToken);
 // @ts-expect-error header values are strings
 new AuthClient({ baseUrl, headers: { "X-Till": 1 } });
 // @ts-expect-error PORTOS credentials need a user name
@@ -493,4 +583,4 @@ const ev: AuthEvent = { type: "signedOut", session: current! };
 // @ts-expect-error configure returns nothing
 await configure(fullOptions).then(() => {});
 
-log.push(String(badType), String(badCode), String(notNull), String(ms), ev.type);
+log.push(String(badType), String(badCode), String(notNull), String(ms), ev.type, lockedEvent.type);

@@ -10,6 +10,10 @@ export const session: Session | null = useSession(client);
 export const fromDefault: Session | null = useSession();
 export const event: AuthEvent | null = useAuthEvent(client);
 export const name: string | null | undefined = useSession()?.user.name;
+// The till: the lock screen shows while the session is locked.
+export const locked: boolean | undefined = useSession(client)?.locked;
+const change = useAuthEvent(client);
+export const lockScreen: boolean = change?.type === "locked" && change.session.locked;
 
 const latest = useAuthEvent();
 export const code: AuthErrorCode | undefined = latest?.type === "expired" ? latest.error?.code : undefined;
