@@ -115,3 +115,18 @@ pub fn default_on_change(listener: JsValue) -> Result<JsValue, JsValue> {
         listener,
     ))
 }
+
+#[wasm_bindgen(js_name = lock)]
+pub fn default_lock() -> Result<(), JsValue> {
+    client::lock(&current()?)
+}
+
+#[wasm_bindgen(js_name = unlock)]
+pub fn default_unlock(password: JsValue) -> Promise {
+    with_default(|c| client::unlock(c, password))
+}
+
+#[wasm_bindgen(js_name = approve)]
+pub fn default_approve(credentials: JsValue, options: JsValue) -> Promise {
+    with_default(|c| client::approve(c, credentials, options))
+}

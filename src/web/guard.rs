@@ -25,7 +25,7 @@
 
 use gloo_net::http::{Method, RequestBuilder};
 use gloo_storage::Storage;
-use js_sys::Object;
+use js_sys::{Object, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -76,6 +76,19 @@ pub fn read_object<T: DeserializeOwned + Named>(value: &JsValue) -> Option<T> {
     let mut fields: T = serde_wasm_bindgen::from_value(copy).ok()?;
     fields.set_names(names);
     Some(fields)
+}
+
+/// The string member `key` of a caller's object, as a JavaScript string
+/// (read once, from the plain copy); `None` when it is not a string.
+pub fn string_member(value: &JsValue, key: &str) -> Option<JsValue> {
+    let copy = snapshot(value);
+    if !is_record(&copy) {
+        return None;
+    }
+    // The copy is plain data: reading it cannot throw.
+    Reflect::get(&copy, &key.into())
+        .ok()
+        .filter(JsValue::is_string)
 }
 
 /// A server's body after `JSON.parse` (`undefined` when it was not JSON).

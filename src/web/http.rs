@@ -84,7 +84,7 @@ pub struct Answer {
 /// client without holding it across an await; `js/http.js` calls the page's
 /// fetch only from a later microtask.
 pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise {
-    let bearer = req.bearer.as_ref().map(|token| ["Bearer ", token].concat());
+    let mut bearer = req.bearer.as_ref().map(|token| ["Bearer ", token].concat());
     let content_type = req.body.as_ref().map(|_| "application/json");
     let own = [
         ("Accept", Some("application/json")),
@@ -102,9 +102,11 @@ pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise 
     let request = controller
         .as_ref()
         .and_then(|c| guard::build_request(req.method, &req.url, &headers, req.body.as_deref(), c));
-    // The body now lives in JS; wipe the copy here (it may hold a password).
-    if let Some(body) = req.body.as_mut() {
-        wipe(body);
+    drop(headers);
+    // The body and the bearer now live in JS; wipe the copies here (a
+    // password, or an approver's token that must not outlive the request).
+    for secret in [&mut req.body, &mut req.bearer, &mut bearer].into_iter().flatten() {
+        wipe(secret);
     }
     match (request, controller) {
         (Some(request), Some(controller)) => {

@@ -8,9 +8,12 @@ mod events;
 mod fetch;
 mod guard;
 mod http;
+mod idle;
+mod random;
 mod storage;
 mod tabs;
 mod timer;
+mod verifier;
 
 pub use client::AuthClient;
 

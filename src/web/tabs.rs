@@ -16,6 +16,13 @@ pub enum Message {
     SignedOut,
     /// The server rejected the refresh token of this generation.
     Expired(u64),
+    /// The till's state changed (locked, unlocked, a wrong password
+    /// counted): the record as stored.
+    Till(String),
+    /// Input at this time (ms since epoch), for the idle lock.
+    Activity(i64),
+    /// Too many wrong passwords: the session ended.
+    TooManyAttempts,
 }
 
 impl Message {
@@ -24,6 +31,9 @@ impl Message {
             Message::Rotated(record) => ["r", record].concat(),
             Message::SignedOut => "o".into(),
             Message::Expired(generation) => ["x", &generation.to_string()].concat(),
+            Message::Till(record) => ["t", record].concat(),
+            Message::Activity(at) => ["a", &at.to_string()].concat(),
+            Message::TooManyAttempts => "m".into(),
         }
     }
 
@@ -32,6 +42,9 @@ impl Message {
             ("r", record) => Some(Message::Rotated(record.to_owned())),
             ("o", "") => Some(Message::SignedOut),
             ("x", generation) => generation.parse().ok().map(Message::Expired),
+            ("t", record) => Some(Message::Till(record.to_owned())),
+            ("a", at) => at.parse().ok().map(Message::Activity),
+            ("m", "") => Some(Message::TooManyAttempts),
             _ => None,
         }
     }

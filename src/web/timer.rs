@@ -20,7 +20,7 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = schedule)]
     fn set_timeout(callback: &Function, ms: i32) -> JsValue;
-    fn listen(target: &JsValue, kind: &str, callback: &Function);
+    fn listen(target: &JsValue, kind: &str, callback: &Function, capture: bool);
 }
 
 const WAKE_EVENTS: [(bool, &str); 4] = [
@@ -47,7 +47,7 @@ impl Timer {
     pub fn new(tick: Closure<dyn FnMut()>) -> Timer {
         for (on_document, event) in WAKE_EVENTS {
             if let Some(target) = wake_target(on_document) {
-                listen(&target, event, tick.as_ref().unchecked_ref());
+                listen(&target, event, tick.as_ref().unchecked_ref(), false);
             }
         }
         Timer { tick, handle: None }

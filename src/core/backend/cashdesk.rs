@@ -10,7 +10,7 @@ use super::wire::{
 };
 use super::{Dialect, Grant};
 use crate::core::error::AuthError;
-use crate::core::field::Field;
+use crate::core::field::{Field, Secret};
 use crate::core::profile::UserProfile;
 use crate::core::time;
 
@@ -19,7 +19,7 @@ use crate::core::time;
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct LoginBody {
-    token: Field<String>,
+    token: Field<Secret>,
     token_expires_at: Field<String>,
 }
 

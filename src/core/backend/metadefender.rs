@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::wire::{bad_body, object, token_field, Answer, Credentials, HttpRequest, StringMembers};
 use super::{Dialect, Grant, OwnError};
 use crate::core::error::{AuthError, Scalar};
-use crate::core::field::Field;
+use crate::core::field::{Field, Secret};
 use crate::core::profile::UserProfile;
 use crate::core::time;
 
@@ -18,11 +18,11 @@ use crate::core::time;
 #[serde(default)]
 struct TokenBody {
     #[serde(rename = "accessToken")]
-    access_token: Field<String>,
+    access_token: Field<Secret>,
     #[serde(rename = "accessTokenExpiryTime")]
     access_token_expiry_time: Field<String>,
     #[serde(rename = "refreshToken")]
-    refresh_token: Field<String>,
+    refresh_token: Field<Secret>,
     #[serde(rename = "refreshTokenExpiryTime")]
     refresh_token_expiry_time: Field<String>,
     #[serde(rename = "userName")]

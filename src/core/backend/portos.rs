@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::wire::{bad_body, object, token_field, Answer, Credentials, HttpRequest, StringMembers};
 use super::{Dialect, Grant};
 use crate::core::error::AuthError;
-use crate::core::field::{Field, Members, StringMap};
+use crate::core::field::{Field, Members, Secret, StringMap};
 use crate::core::profile::{Device, RawJson, UserProfile};
 
 /// The login and refresh answers' tokens (the login's `user` is read on
@@ -15,9 +15,9 @@ use crate::core::profile::{Device, RawJson, UserProfile};
 #[serde(default)]
 struct TokenBody {
     #[serde(rename = "tokenId")]
-    token_id: Field<String>,
+    token_id: Field<Secret>,
     #[serde(rename = "refreshToken")]
-    refresh_token: Field<String>,
+    refresh_token: Field<Secret>,
 }
 
 /// A `UserProfileContext`.

@@ -88,8 +88,10 @@ pub fn is_sendable_token(token: &str) -> bool {
     !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// A required token field.
-pub fn token_field(value: &Field<String>, key: &str) -> Result<String, AuthError> {
+/// A required token field. Dialects read tokens as `Secret`s, so that the
+/// copy serde made is wiped when their answer struct is dropped (an
+/// approver's token must not outlive the approval in wasm memory).
+pub fn token_field(value: &Field<impl AsRef<str>>, key: &str) -> Result<String, AuthError> {
     value
         .str()
         .filter(|t| is_sendable_token(t))

@@ -5,9 +5,11 @@ use ::core::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+use super::clock::tick;
 use super::fetch_gate::ClientGate;
-use super::refresh::{on_peer_message, tick};
+use super::peers::on_peer_message;
 use super::state::{Inner, Shared};
+use super::till::note_input;
 use crate::core::error::AuthError;
 use crate::core::field::Field;
 use crate::core::options::{self, Config, Options, DEFAULT_SERVER_TIME_ZONE};
@@ -18,8 +20,10 @@ use crate::web::events::SharedListeners;
 use crate::web::fetch;
 use crate::web::guard;
 use crate::web::http;
+use crate::web::idle::InputWatch;
 use crate::web::storage::Store;
 use crate::web::timer::Timer;
+use crate::web::verifier::Keeper;
 
 /// Builds a client from JS options (shared by the constructor and `configure`).
 pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, JsValue> {
@@ -43,9 +47,14 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
             channel: None,
             self_weak: self_weak.clone(),
             on_peer: on_peer_message,
+            tick,
             inflight: http::make_inflight(),
             disposed: false,
             fetch_gate: JsValue::UNDEFINED,
+            verifier: Keeper::default(),
+            last_activity: now(),
+            activity_told: 0,
+            input: None,
         })
     });
     let gate = {
@@ -68,9 +77,20 @@ pub fn create(options: &JsValue, listeners: SharedListeners) -> Result<Shared, J
     // The first look at the clock waits for a task, so that listeners added
     // right after construction get `initial` before any `expiring`.
     t.arm(0);
+    let input = (rc.borrow().cfg.idle_lock_ms > 0)
+        .then(|| {
+            let weak = Rc::downgrade(&rc);
+            InputWatch::start(move || {
+                if let Some(rc) = weak.upgrade() {
+                    note_input(&rc);
+                }
+            })
+        })
+        .flatten();
     {
         let mut inner = rc.borrow_mut();
         inner.timer = Some(t);
+        inner.input = input;
         inner.sync_channel();
     }
     Ok(rc)

@@ -4,18 +4,24 @@
 //! The parts, each importing what it uses by name:
 //! - `state`: the session's state and the moves every flow makes on it;
 //! - `create`: a client from options, its stored session restored;
-//! - `refresh`: the timer's tick, the single refresh flight, peer tabs' news
-//!   and the 401 rule;
-//! - `login`, `profile`, `access_token`: one flow each;
+//! - `clock`: the timer's look at the clock (refresh, warn, end, idle lock);
+//! - `refresh`: the single refresh flight, turns with other tabs, the 401
+//!   rule;
+//! - `peers`: what the tabs holding the same session tell this one;
+//! - `login`, `profile`, `access_token`, `till` (lock, unlock, approve): one
+//!   flow each;
 //! - `fetch_gate`: what `client.fetch` asks of the client.
 
 mod access_token;
+mod clock;
 mod create;
 mod fetch_gate;
 mod login;
+mod peers;
 mod profile;
 mod refresh;
 mod state;
+mod till;
 
 use js_sys::{Function, Promise};
 use std::rc::Rc;
@@ -27,6 +33,7 @@ pub use login::{login, logout};
 pub use profile::profile;
 pub use refresh::refresh;
 pub use state::Shared;
+pub use till::{approve, lock, unlock};
 
 use crate::core::error::AuthError;
 use crate::web::convert;
@@ -49,6 +56,8 @@ pub fn dispose(rc: &Shared) {
     inner.disposed = true;
     inner.timer = None;
     inner.channel = None;
+    inner.input = None;
+    inner.verifier.clear();
     http::abort_all(&inner.inflight);
     // Drop this client's hold on the listeners without an event; a shared
     // (default-client) list lives on for the next client.
@@ -133,6 +142,23 @@ impl AuthClient {
     #[wasm_bindgen(js_name = onChange)]
     pub fn on_change(&self, listener: JsValue) -> Result<JsValue, JsValue> {
         on_change(&self.inner, listener)
+    }
+
+    /// Locks the session (the till's lock screen); throws `no_session`
+    /// without one.
+    pub fn lock(&self) -> Result<(), JsValue> {
+        lock(&self.inner)
+    }
+
+    /// Opens a locked session with its cashier's password: online through
+    /// the back end's login call, offline against the verifier.
+    pub fn unlock(&self, password: JsValue) -> Promise {
+        convert::promise(unlock(self.inner.clone(), password))
+    }
+
+    /// A second person's sign-in for one action; `{ right }` they must hold.
+    pub fn approve(&self, credentials: JsValue, options: JsValue) -> Promise {
+        convert::promise(approve(self.inner.clone(), credentials, options))
     }
 
     /// Stops timers, listeners and requests; the stored session stays.

@@ -1,17 +1,14 @@
-//! Refreshing: the timer's look at the clock (`tick`), one request at a
-//! time for every caller (the timer, `refresh()`, `fetch`, `profile`,
-//! `accessToken`), turns with duplicated tabs under a Web Lock, what their
-//! messages change, and the 401 rule.
+//! Refreshing: one request at a time for every caller (the timer,
+//! `refresh()`, `fetch`, `profile`, `accessToken`), turns with duplicated
+//! tabs under a Web Lock, and the 401 rule.
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::state::{check, emit, end_session, is_success, send, Shared};
+use super::state::{check, emit, end_session, is_success, replan, send, Shared};
 use crate::core::error::{AuthError, Call, Code};
 use crate::core::machine::{self, On401, Settled};
-use crate::core::schedule::{self, Action};
-use crate::core::session::Record;
 use crate::web::convert::{self, now};
 use crate::web::tabs::{self, Message};
 
@@ -53,7 +50,7 @@ pub fn refresh_shared(rc: &Shared, background: bool) -> Promise {
                 inner.refresh_flight = None;
             }
         }
-        tick(&rc2);
+        replan(&rc2);
         result.map_err(|e| convert::error(&e))
     });
     rc.borrow_mut().refresh_flight = Some((flight, promise.clone()));
@@ -246,89 +243,4 @@ pub async fn refresh_if_due(
         return Err(AuthError::of(Code::SessionExpired));
     }
     Ok(failed)
-}
-
-/// Looks at the clock: refreshes, warns or ends the session when due, then
-/// re-arms the timer for the next moment that matters.
-pub fn tick(rc: &Shared) {
-    loop {
-        let plan = {
-            let inner = rc.borrow();
-            if inner.disposed {
-                return;
-            }
-            let Some(record) = &inner.record else {
-                drop(inner);
-                if let Some(t) = rc.borrow_mut().timer.as_mut() {
-                    t.clear();
-                }
-                return;
-            };
-            schedule::plan(
-                record,
-                inner.cfg.auto_refresh,
-                inner.cfg.refresh_margin_ms,
-                inner.progress,
-                now(),
-            )
-        };
-        match plan.action {
-            Action::End => {
-                end_session(rc, "expired", Some(&AuthError::of(Code::SessionExpired)));
-                return;
-            }
-            Action::Expiring => {
-                rc.borrow_mut().progress.expiring_sent = true;
-                emit(rc, "expiring", None);
-                continue;
-            }
-            Action::Refresh => {
-                // The refresh re-plans when it settles; a failure is reported by events.
-                let flight = JsFuture::from(refresh_shared(rc, true));
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = flight.await;
-                });
-            }
-            Action::Idle => {}
-        }
-        if let Some(t) = rc.borrow_mut().timer.as_mut() {
-            match plan.wake_at {
-                Some(at) => t.arm(schedule::timer_delay(at, now())),
-                None => t.clear(),
-            }
-        }
-        return;
-    }
-}
-
-/// A peer tab refreshed, signed out or lost the session.
-pub fn on_peer_message(rc: &Shared, message: Message) {
-    match message {
-        Message::Rotated(text) => {
-            let adopted = {
-                let mut inner = rc.borrow_mut();
-                let newer = inner.record.as_ref().and_then(|mine| {
-                    Record::from_text(&text, mine.backend, &mine.base_url)
-                        .filter(|r| r.id == mine.id && r.generation > mine.generation)
-                });
-                let adopted = newer.is_some();
-                if adopted {
-                    inner.commit(newer);
-                }
-                adopted
-            };
-            if adopted {
-                emit(rc, "refreshed", None);
-                tick(rc);
-            }
-        }
-        Message::SignedOut => end_session(rc, "signedOut", None),
-        Message::Expired(generation) => {
-            // A peer whose token is older than ours says nothing about ours.
-            let ours = rc.borrow().record.as_ref().map(|r| r.generation);
-            if ours.is_some_and(|g| g <= generation) {
-                end_session(rc, "expired", Some(&AuthError::of(Code::SessionExpired)));
-            }
-        }
-    }
 }

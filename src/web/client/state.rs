@@ -22,9 +22,11 @@ use crate::web::convert::{self, now};
 use crate::web::events::{self, SharedListeners};
 use crate::web::fetch;
 use crate::web::http::{self, Answer};
+use crate::web::idle::InputWatch;
 use crate::web::storage::Store;
 use crate::web::tabs::{Channel, Message};
 use crate::web::timer::Timer;
+use crate::web::verifier::Keeper;
 
 pub type Shared = Rc<RefCell<Inner>>;
 
@@ -47,14 +49,25 @@ pub struct Inner {
     /// The channel to duplicated tabs holding the same session.
     pub(super) channel: Option<Channel>,
     pub(super) self_weak: Weak<RefCell<Inner>>,
-    /// What a message from a peer tab does (`refresh::on_peer_message`,
-    /// handed in at creation so that this module needs nothing above it).
+    /// What a message from a peer tab does (`peers::on_peer_message`), and
+    /// the timer's look at the clock (`clock::tick`): handed in at creation,
+    /// so that this module needs nothing above it.
     pub(super) on_peer: fn(&Shared, Message),
+    pub(super) tick: fn(&Shared),
     /// This client's requests in flight (see `js/http.js`).
     pub(super) inflight: JsValue,
     pub(super) disposed: bool,
     /// What `js/fetch.js` asks for tokens (see `web::fetch`).
     pub(super) fetch_gate: JsValue,
+    /// The offline unlock's verifier of the session's cashier.
+    pub(super) verifier: Keeper,
+    /// For the idle lock: the latest of the session's start or restore in
+    /// this page, the last unlock and the last input in any tab (local ms).
+    pub(super) last_activity: i64,
+    /// When this tab last told its peers of input (at most once a second).
+    pub(super) activity_told: i64,
+    /// The page's input listeners, while `idleLock` is on.
+    pub(super) input: Option<InputWatch>,
 }
 
 impl Inner {
@@ -107,6 +120,14 @@ impl Inner {
         self.publish_to_fetch();
     }
 
+    /// Stores a record whose `Session` object is unchanged (a wrong
+    /// password counted) and tells the tabs holding it.
+    pub(super) fn commit_count(&mut self, record: Record) {
+        self.store.save(&record);
+        self.broadcast(&Message::Till(record.to_text()));
+        self.record = Some(record);
+    }
+
     /// Hands `js/fetch.js` the session and how long its token is good for, so a
     /// request with a fresh token needs no call into wasm.
     pub(super) fn publish_to_fetch(&mut self) {
@@ -154,6 +175,13 @@ impl Inner {
     }
 }
 
+/// Looks at the clock again after a change (`clock::tick`): the next
+/// refresh, warning, end or idle lock.
+pub fn replan(rc: &Shared) {
+    let tick = rc.borrow().tick;
+    tick(rc);
+}
+
 pub fn check(rc: &Shared) -> Result<(), JsValue> {
     if rc.borrow().disposed {
         Err(convert::code_error(Code::Disposed))
@@ -187,6 +215,7 @@ pub fn end_session(rc: &Shared, kind: &str, error: Option<&AuthError>) {
         }
         inner.epoch += 1;
         inner.refresh_flight = None;
+        inner.verifier.clear();
         inner.commit(None);
         if let Some(t) = inner.timer.as_mut() {
             t.clear();
