@@ -84,6 +84,18 @@ export async function onCallApi() {
   }
 }
 
+/** Locks the till now (the idle lock does the same by itself). The `locked` event shows the lock screen. */
+export function onLock() {
+  const { client } = state;
+  if (!client) return;
+  try {
+    client.instance.lock();
+  } catch (err) {
+    logEntry("error", "lock failed", { error: err });
+    announce(`Lock failed: ${errorSummary(err).message}`);
+  }
+}
+
 export async function onLogout() {
   const { client } = state;
   if (!client || isBusy(ui.logoutBtn)) return;

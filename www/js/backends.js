@@ -1,7 +1,8 @@
 // The back ends the demo can sign in to, and where each one's server is.
 
 /** Back ends the form knows: each lists its form fields, builds its
- *  credentials and says which authenticated call "Call API" makes (if any). */
+ *  credentials, says which authenticated call "Call API" makes (if any) and
+ *  which right a manager needs to approve a void (only PORTOS has rights). */
 export const BACKENDS = {
   portos: {
     label: "PORTOS",
@@ -10,6 +11,7 @@ export const BACKENDS = {
     fields: ["userName", "password", "deviceName"],
     userNamePlaceholder: "999",
     apiPath: "/api/auth",
+    voidRight: "storno", // PORTOS's right to void (decrease a ticket's quantity)
     credentials: (f) => ({ userName: f.userName, password: f.password, deviceName: f.deviceName }),
   },
   cashdesk: {
@@ -18,6 +20,7 @@ export const BACKENDS = {
     path: "/cashdesk",
     fields: ["email", "password", "developerId"],
     apiPath: null, // the back end documents no call besides the login
+    voidRight: null,
     credentials: (f) => ({ email: f.email, password: f.password }),
   },
   metadefender: {
@@ -27,6 +30,7 @@ export const BACKENDS = {
     fields: ["userName", "password"],
     userNamePlaceholder: "admin",
     apiPath: null,
+    voidRight: null,
     credentials: (f) => ({ userName: f.userName, password: f.password }),
   },
 };

@@ -24,6 +24,10 @@ export const duration = (ms) => {
   return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
 };
 
+/** The idle-lock setting in words: "off", "after 30 s", "after 5 min". */
+export const idleText = (seconds) =>
+  seconds <= 0 ? "off" : seconds % 60 === 0 ? `after ${seconds / 60} min` : `after ${seconds} s`;
+
 /** "code: message" for an AuthError, the message for anything else. */
 export function errorSummary(err) {
   if (err && typeof err === "object" && "code" in err) return { code: String(err.code), message: String(err.message) };

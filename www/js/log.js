@@ -53,7 +53,11 @@ export function describeEvent(event) {
     case "expired":
       return event.error ? "session ended" : "session ran out";
     case "signedOut":
-      return "signed out";
+      return event.error ? "signed out after too many wrong passwords at the lock screen" : "signed out";
+    case "locked":
+      return `till locked; only ${s.user.name ?? s.user.userName ?? "the cashier"} can unlock it`;
+    case "unlocked":
+      return `${s.user.name ?? s.user.userName ?? "the cashier"} unlocked the till`;
     default:
       return "";
   }

@@ -14,10 +14,11 @@ export function firstEmptyField() {
 }
 
 export function showLogin(notice) {
-  const wasSignedIn = !ui.sessionView.hidden;
+  const wasSignedIn = !ui.sessionView.hidden || !ui.lockView.hidden;
   ui.body.classList.remove("booting");
   ui.boot.hidden = true;
   ui.sessionView.hidden = true;
+  ui.lockView.hidden = true;
   ui.loginView.hidden = false;
   ui.loginNotice.hidden = !notice;
   ui.loginNotice.textContent = notice ?? "";

@@ -3,7 +3,7 @@
 
 import { BACKENDS } from "./backends.js";
 import { setPill, ui } from "./dom.js";
-import { clockTime, dateTime, duration } from "./format.js";
+import { clockTime, dateTime, duration, idleText } from "./format.js";
 import { renderProfile } from "./profile-view.js";
 import { state } from "./state.js";
 
@@ -27,6 +27,7 @@ export function showSession(session, { focus = false } = {}) {
   ui.body.classList.remove("booting");
   ui.boot.hidden = true;
   ui.loginView.hidden = true;
+  ui.lockView.hidden = true;
   ui.sessionView.hidden = false;
   if (state.refreshTrouble) setPill("Reconnecting", "warn");
   else if (state.expiringToken && state.expiringToken === session.accessToken) setPill("Expiring", "warn");
@@ -52,6 +53,7 @@ function renderSessionFacts(session) {
   ui.refreshExpiry.textContent = session.refreshExpiresAt === null ? "" : dateTime(session.refreshExpiresAt);
   ui.sessionBackend.textContent = spec?.label ?? session.backend;
   ui.sessionRefresh.textContent = session.canRefresh ? "on" : "not supported";
+  ui.sessionIdleLock.textContent = idleText(state.client?.idleLock ?? 0);
   // A session that cannot refresh (CashDesk) gets a note instead of the button.
   ui.refreshBtn.hidden = !session.canRefresh;
   ui.refreshBtn.disabled = !session.canRefresh;

@@ -4,9 +4,9 @@
 export const state = {
   /** The package's AuthClient class, once /pkg/ has loaded. */
   AuthClient: null,
-  /** The demo's settings: the chosen back end, the server used for each, the CashDesk developer id. */
-  connection: { backend: "portos", servers: {}, developerId: "" },
-  /** The live client and the options it was made with: { instance, baseUrl, backend, developerId }. */
+  /** The demo's settings: the chosen back end, the server used for each, the CashDesk developer id, the idle lock (s). */
+  connection: { backend: "portos", servers: {}, developerId: "", idleLock: 30 },
+  /** The live client and the options it was made with: { instance, baseUrl, backend, developerId, idleLock }. */
   client: null,
   /** Removes the demo's listener from `client`. */
   unsubscribe: null,
@@ -18,4 +18,6 @@ export const state = {
   refreshTrouble: false,
   /** Access token an `expiring` warning was shown for (no refresh possible). */
   expiringToken: null,
+  /** Counts approvals asked for, so that the answer to a cancelled one is dropped. */
+  approvalRun: 0,
 };
