@@ -1,7 +1,8 @@
 // The README's recipes (its "Recipes" section), each run as written against
 // the emulator: axios (fetch adapter and interceptor), openapi-fetch and
 // SignalR in this Node process, Vite's HMR in Chromium; recipes.types.ts
-// checks that the same snippets compile in TypeScript.
+// checks that the same snippets compile in TypeScript. The React lock screen
+// recipe has its own file, lock-screen.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
