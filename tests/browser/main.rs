@@ -21,5 +21,12 @@ mod secrets;
 mod storage;
 mod support;
 mod tabs;
+mod till;
+mod till_approve;
+mod till_hostile;
+mod till_idle;
+mod till_offline;
+mod till_tabs;
+mod till_unlock;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
