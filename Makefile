@@ -108,6 +108,7 @@ test-types: pkg
 bench: pkg
 	cargo build --release -p pos-emulator
 	cd tests && POS_EMULATOR_BIN=$(CURDIR)/target/release/pos-emulator node bench/bench.mjs
+	cd tests && POS_EMULATOR_BIN=$(CURDIR)/target/release/pos-emulator node bench/login-latency.mjs
 
 # Size budget: fails when the shipped package is > 5 % over tools/size-budget.json.
 test-size: pkg
