@@ -25,6 +25,7 @@ mod till;
 mod till_approve;
 mod till_hostile;
 mod till_idle;
+mod till_memory;
 mod till_offline;
 mod till_tabs;
 mod till_unlock;

@@ -7,14 +7,17 @@
 //! - `till_idle`: `idleLock`;
 //! - `till_approve`: the manager approval;
 //! - `till_tabs`: lock, unlock and too many attempts across duplicated tabs;
-//! - `till_hostile`: hostile arguments, races, and wasm memory.
+//! - `till_hostile`: hostile arguments, races, re-entry, a wrong `this`;
+//! - `till_memory`: what stays in wasm memory.
 //!
 //! The wrong-password count is read from the stored record
 //! (`failedUnlocks`), which the contract says keeps it.
 
 use crate::hostile::js;
 use crate::support::*;
+use crate::till_approve::{manager, marek, storno};
 use js_sys::Object;
+use pos_auth::web::default_client::*;
 use pos_auth::web::AuthClient;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -343,4 +346,50 @@ async fn till_logout_works_while_locked() {
     assert_eq!(types(&events), ["initial", "signedOut"]);
     assert_eq!(count(&t, PORTOS_LOGOUT).await, 1);
     client.dispose();
+}
+
+// ---------------------------------------------------------------------------
+// The default client
+
+#[wasm_bindgen_test]
+async fn till_default_client_lock_unlock_and_approve() {
+    // The default client is page-global, and default_client.rs checks it
+    // before any configure. The runner goes in the wasm's export order:
+    // when this test comes first it checks only not_configured (a configure
+    // would break that test); after it, the whole story (as in
+    // `tests/browser.sh default_client`, where it comes after).
+    let t = tenant();
+    if default_session_fn().is_err() {
+        auth_error(
+            &default_lock().expect_err("lock before configure"),
+            "not_configured",
+        );
+        rejects_with(default_unlock("1234".into()), "not_configured").await;
+        rejects_with(default_approve(manager(), storno()), "not_configured").await;
+        assert!(requests(&t).await.is_empty());
+        return;
+    }
+    configure(options(&t, "")).expect("configure");
+    auth_error(
+        &default_lock().expect_err("lock with no session"),
+        "no_session",
+    );
+    await_js(default_login(portos_credentials()))
+        .await
+        .expect("login");
+    default_lock().expect("lock");
+    assert_eq!(locked_of(&default_session_fn().unwrap()), Some(true));
+    let s = await_js(default_unlock("1234".into()))
+        .await
+        .expect("unlock");
+    assert_eq!(locked_of(&s), Some(false));
+    let a = await_js(default_approve(manager(), storno()))
+        .await
+        .expect("approve");
+    assert_eq!(
+        get_str(&get(&a, "user"), "userName").as_deref(),
+        Some("300")
+    );
+    rejects_with(default_approve(marek(), storno()), "forbidden").await;
+    await_js(default_logout()).await.unwrap();
 }

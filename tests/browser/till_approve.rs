@@ -8,7 +8,6 @@ use crate::hostile::js;
 use crate::support::*;
 use crate::till::*;
 use js_sys::{Array, Function};
-use pos_auth::web::default_client::*;
 use pos_auth::web::AuthClient;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -451,46 +450,4 @@ async fn till_approve_on_metadefender_reads_the_approvers_role() {
         &stringify(&a),
     );
     client.dispose();
-}
-
-#[wasm_bindgen_test]
-async fn till_default_client_lock_unlock_and_approve() {
-    // The default client is page-global and default_client.rs checks it
-    // before any configure; the runner goes in reverse name order, so this
-    // test usually runs first and then checks only not_configured (a
-    // configure here would break that test). Configured, it runs the story.
-    let t = tenant();
-    if default_session_fn().is_err() {
-        auth_error(
-            &default_lock().expect_err("lock before configure"),
-            "not_configured",
-        );
-        rejects_with(default_unlock("1234".into()), "not_configured").await;
-        rejects_with(default_approve(manager(), storno()), "not_configured").await;
-        assert!(requests(&t).await.is_empty());
-        return;
-    }
-    configure(options(&t, "")).expect("configure");
-    auth_error(
-        &default_lock().expect_err("lock with no session"),
-        "no_session",
-    );
-    await_js(default_login(portos_credentials()))
-        .await
-        .expect("login");
-    default_lock().expect("lock");
-    assert_eq!(locked_of(&default_session_fn().unwrap()), Some(true));
-    let s = await_js(default_unlock("1234".into()))
-        .await
-        .expect("unlock");
-    assert_eq!(locked_of(&s), Some(false));
-    let a = await_js(default_approve(manager(), storno()))
-        .await
-        .expect("approve");
-    assert_eq!(
-        get_str(&get(&a, "user"), "userName").as_deref(),
-        Some("300")
-    );
-    rejects_with(default_approve(marek(), storno()), "forbidden").await;
-    await_js(default_logout()).await.unwrap();
 }
