@@ -22,13 +22,14 @@ pub struct InputWatch {
 }
 
 impl InputWatch {
-    /// `None` where the global scope takes no listeners (Node) or no input
-    /// ever comes (a Worker has `addEventListener`, but none of these
-    /// events reach it; listening there is harmless).
+    /// `None` where no input ever comes: a scope without a `document` (a
+    /// Worker has `addEventListener`, but no input reaches it, and its idle
+    /// lock must never fire) or without listeners (Node).
     pub fn start(on_input: impl FnMut() + 'static) -> Option<InputWatch> {
         let target: JsValue = js_sys::global().into();
+        let document = Reflect::get(&target, &"document".into()).ok()?;
         let add = Reflect::get(&target, &"addEventListener".into()).ok()?;
-        if !add.is_function() {
+        if document.is_undefined() || document.is_null() || !add.is_function() {
             return None;
         }
         let on_input = Closure::<dyn FnMut()>::new(on_input);
