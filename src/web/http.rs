@@ -105,7 +105,10 @@ pub fn start(mut req: HttpRequest, cfg: &Config, inflight: &JsValue) -> Promise 
     drop(headers);
     // The body and the bearer now live in JS; wipe the copies here (a
     // password, or an approver's token that must not outlive the request).
-    for secret in [&mut req.body, &mut req.bearer, &mut bearer].into_iter().flatten() {
+    for secret in [&mut req.body, &mut req.bearer, &mut bearer]
+        .into_iter()
+        .flatten()
+    {
         wipe(secret);
     }
     match (request, controller) {
