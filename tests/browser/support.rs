@@ -283,7 +283,16 @@ pub async fn signed_in(tenant: &str, extra: &str) -> (AuthClient, JsValue, JsVal
     let session = await_js(client.login(portos_credentials()))
         .await
         .expect("login");
+    verifier_derived().await;
     (client, options, session)
+}
+
+/// The offline unlock's verifier is derived in a task queued as `login()`
+/// resolves (about 0.1 s of work, several times that in a test build on a
+/// loaded machine): let it run before a test times anything, or a short
+/// `timeout` option would count it.
+pub async fn verifier_derived() {
+    sleep(0).await;
 }
 
 pub fn token_of(session: &JsValue) -> String {
@@ -384,6 +393,7 @@ pub async fn signed_in_to(
         metadefender_credentials()
     };
     let session = await_js(client.login(credentials)).await.expect("login");
+    verifier_derived().await;
     (client, options, session)
 }
 
