@@ -134,6 +134,7 @@ mod tests {
             refresh_expires_field: None,
             expires_wall: None,
             user: None,
+            claims: Default::default(),
         };
         let ex = Exchange {
             sent_at: T0 + 240_000,

@@ -1,22 +1,34 @@
 //! The normalised user: what every dialect's login or profile answer
 //! becomes, and the back end's own data kept as the JSON text it came as.
 
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
 
 use super::field::StringMap;
 
 /// JSON kept as the text it arrived as: `user.raw` and a device's
 /// `preferences`, the back end's own data, with its key order and numbers.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct RawJson(Box<RawValue>);
+///
+/// The text always comes from a JSON writer (the browser's `JSON.stringify`
+/// in the web layer, serde_json natively), so the wasm never parses it:
+/// serde_json's `RawValue` would, and its parser would be in the wasm for
+/// that alone (docs/size.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawJson(String);
+
+/// serde_json's name for text written and read verbatim (its `RawValue`
+/// protocol: a struct of this name, with one member of this name).
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
 impl RawJson {
-    /// `None` unless `text` is one JSON object.
+    /// `None` unless `text` is one JSON object. Natively the text is also
+    /// checked to be JSON; the wasm's texts are all `JSON.stringify`'s.
     pub fn object(text: String) -> Option<RawJson> {
-        let raw = RawValue::from_string(text).ok()?;
-        raw.get().starts_with('{').then_some(RawJson(raw))
+        #[cfg(not(target_arch = "wasm32"))]
+        serde_json::from_str::<IgnoredAny>(&text).ok()?;
+        text.starts_with('{').then_some(RawJson(text))
     }
 
     pub fn empty_object() -> RawJson {
@@ -24,7 +36,7 @@ impl RawJson {
     }
 
     pub fn text(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     fn is_object(&self) -> bool {
@@ -32,9 +44,42 @@ impl RawJson {
     }
 }
 
-impl PartialEq for RawJson {
-    fn eq(&self, other: &Self) -> bool {
-        self.text() == other.text()
+/// Written verbatim by serde_json.
+impl Serialize for RawJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut raw = s.serialize_struct(RAW_VALUE, 1)?;
+        raw.serialize_field(RAW_VALUE, self.text())?;
+        raw.end()
+    }
+}
+
+/// Read from serde_json as the text it was (its `RawValue` protocol), or,
+/// in the wasm, from a record `JSON.parse` read, where `js/json.js`'s
+/// `parseRecord` left the member as its JSON text. Whether it is an object
+/// is the record's check (`UserProfile::is_sound`), as before.
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_newtype_struct(RAW_VALUE, RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = RawJson;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("JSON text")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawJson, A::Error> {
+        map.next_key::<IgnoredAny>()?
+            .ok_or_else(|| de::Error::custom("no JSON text"))?;
+        map.next_value().map(RawJson)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<RawJson, D::Error> {
+        String::deserialize(d).map(RawJson)
     }
 }
 

@@ -5,7 +5,6 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 use super::backend::{is_sendable_token, Backend, Grant, HttpRequest};
 use super::error::{AuthError, Code};
-use super::jwt;
 use super::profile::UserProfile;
 use super::time;
 
@@ -35,9 +34,12 @@ pub struct Record {
     /// Local time the current token arrived.
     pub obtained_at: i64,
     /// Local clock, skew-corrected.
+    #[serde(default, deserialize_with = "time_ms::option")]
     pub expires_at: Option<i64>,
+    #[serde(default, deserialize_with = "time_ms::option")]
     pub refresh_expires_at: Option<i64>,
     /// Server clock minus local clock, as last measured.
+    #[serde(deserialize_with = "time_ms::number")]
     pub skew: i64,
     pub user: UserProfile,
     /// The till is locked (docs/API.md "The till"); kept here so that a
@@ -71,6 +73,70 @@ impl<'de> Deserialize<'de> for Version {
         match u32::deserialize(d)? {
             v if READABLE.contains(&v) => Ok(Version),
             _ => Err(de::Error::custom("another record version")),
+        }
+    }
+}
+
+/// The record's times that come from a JWT's claims, read back. A claim far
+/// past any real date (`exp` 1e300) makes a time past 2^53, which the
+/// wasm's reader (`JSON.parse`, `web::storage`) holds only to the nearest
+/// double: such a time reads as that double, so the session survives a
+/// reload, a few milliseconds off in a year past 280,000. Every other time
+/// reads exactly, as an integer, as before.
+mod time_ms {
+    use serde::de::{self, Deserializer, Visitor};
+    use std::fmt;
+
+    /// 2^53: from here on, an f64 holds no fraction, and not every integer.
+    const INEXACT: f64 = 9_007_199_254_740_992.0;
+
+    pub fn number<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        d.deserialize_any(Ms)
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        d.deserialize_option(MaybeMs)
+    }
+
+    struct Ms;
+
+    impl Visitor<'_> for Ms {
+        type Value = i64;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a time in ms")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+            i64::try_from(v).map_err(|_| E::custom("time out of range"))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+            // i64::MAX reads back as 2^63, which `as` saturates to i64::MAX.
+            (INEXACT..=-(i64::MIN as f64))
+                .contains(&v.abs())
+                .then_some(v as i64)
+                .ok_or_else(|| E::custom("not a time in ms"))
+        }
+    }
+
+    struct MaybeMs;
+
+    impl<'de> Visitor<'de> for MaybeMs {
+        type Value = Option<i64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a time in ms or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<i64>, D::Error> {
+            number(d).map(Some)
         }
     }
 }
@@ -111,7 +177,7 @@ impl ::core::fmt::Debug for Record {
 /// Server-clock expiry and skew of a grant: the JWT `exp` wins over a field;
 /// skew comes from `iat`, else from the `Date` header.
 fn expiry_and_skew(grant: &Grant, ex: Exchange) -> (Option<i64>, i64) {
-    let claims = jwt::claims(&grant.access_token).unwrap_or_default();
+    let claims = grant.claims;
     let server_now = claims
         .iat
         .map(|s| (s * 1000.0).round() as i64)
@@ -221,7 +287,10 @@ impl Record {
     }
 
     /// Reads a stored record; `None` when it is unreadable, of another
-    /// version, back end or base URL, or of the wrong shape.
+    /// version, back end or base URL, or of the wrong shape. Native (tests,
+    /// fuzz); the wasm reads records with the browser's `JSON.parse`
+    /// (`web::storage`), so that serde_json's parser is not in it.
+    #[cfg(any(test, not(target_arch = "wasm32")))]
     pub fn from_text(text: &str, backend: Backend, base_url: &str) -> Option<Record> {
         serde_json::from_str::<Record>(text)
             .ok()?
@@ -244,197 +313,4 @@ impl Record {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::core::profile::RawJson;
-
-    /// A JWT with the given payload (unsigned: claims are only read).
-    pub fn jwt(payload: &str) -> String {
-        fn b64(b: &[u8]) -> String {
-            const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-            let mut out = String::new();
-            for chunk in b.chunks(3) {
-                let n = chunk
-                    .iter()
-                    .enumerate()
-                    .fold(0u32, |n, (i, &x)| n | (u32::from(x) << (16 - 8 * i)));
-                for i in 0..=chunk.len() {
-                    out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                }
-            }
-            out
-        }
-        format!(
-            "{}.{}.c2ln",
-            b64(br#"{"alg":"HS256","typ":"JWT"}"#),
-            b64(payload.as_bytes())
-        )
-    }
-
-    fn profile() -> UserProfile {
-        UserProfile {
-            id: Some("1".into()),
-            user_name: Some("999".into()),
-            name: Some("Majiteľ".into()),
-            rights: vec!["admin".into()],
-            raw: RawJson::object(r#"{"id":"1","n":1.50}"#.into()).unwrap(),
-            ..UserProfile::empty()
-        }
-    }
-
-    fn grant(token: String) -> Grant {
-        Grant {
-            access_token: token,
-            refresh_token: Some("r1".into()),
-            expires_field: None,
-            refresh_expires_field: None,
-            expires_wall: None,
-            user: Some(profile()),
-        }
-    }
-
-    const NOW: i64 = 1_700_000_000_000;
-
-    /// An exchange sent and answered at `t`, without a `Date` header.
-    fn at(t: i64) -> Exchange {
-        Exchange {
-            sent_at: t,
-            received_at: t,
-            server_date: None,
-        }
-    }
-
-    #[test]
-    fn server_ten_minutes_ahead_is_corrected_from_iat() {
-        // Server clock is 600 s ahead; token lives 300 s on the server's clock.
-        let token = jwt(r#"{"iat":1700000600,"exp":1700000900}"#);
-        let ex = Exchange {
-            sent_at: NOW - 100,
-            received_at: NOW + 100,
-            server_date: None,
-        };
-        let r = Record::from_login(Backend::Portos, "https://a", "id".into(), grant(token), ex);
-        assert_eq!(r.skew, 600_000);
-        assert_eq!(r.expires_at, Some(NOW + 300_000));
-    }
-
-    #[test]
-    fn date_header_when_no_iat_and_field_when_no_exp() {
-        let ex = Exchange {
-            sent_at: NOW,
-            received_at: NOW,
-            server_date: Some(NOW - 3_600_000),
-        };
-        let mut g = grant("opaque".into());
-        g.expires_field = Some(NOW - 3_600_000 + 60_000);
-        let r = Record::from_login(Backend::MetaDefender, "https://a", "id".into(), g, ex);
-        assert_eq!((r.skew, r.expires_at), (-3_600_000, Some(NOW + 60_000)));
-    }
-
-    #[test]
-    fn unknown_expiry_is_null() {
-        let g = grant("opaque".into());
-        let r = Record::from_login(Backend::Portos, "https://a", "id".into(), g, at(NOW));
-        assert_eq!(r.expires_at, None);
-        assert_eq!(r.session_view(()).expires_at, None);
-    }
-
-    fn login() -> Record {
-        let g = grant(jwt(r#"{"exp":1700000300}"#));
-        Record::from_login(Backend::Portos, "https://a", "abc".into(), g, at(NOW))
-    }
-
-    fn read(text: &str) -> Option<Record> {
-        Record::from_text(text, Backend::Portos, "https://a")
-    }
-
-    #[test]
-    fn record_round_trips_and_rejects_mismatches() {
-        let r = login();
-        let text = r.to_text();
-        assert!(text.starts_with(r#"{"v":2,"backend":"portos","#), "{text}");
-        assert!(
-            text.ends_with(r#","locked":false,"failedUnlocks":0}"#),
-            "{text}"
-        );
-        assert!(
-            text.contains(r#""raw":{"id":"1","n":1.50}"#),
-            "raw is kept as it came: {text}"
-        );
-        assert_eq!(read(&text), Some(r.clone()));
-        assert_eq!(
-            Record::from_text(&text, Backend::CashDesk, "https://a"),
-            None
-        );
-        assert_eq!(Record::from_text(&text, Backend::Portos, "https://b"), None);
-        for other in ["\"v\":0", "\"v\":3", "\"v\":2.5", "\"v\":\"2\"", "\"w\":2"] {
-            assert_eq!(read(&text.replace("\"v\":2", other)), None, "{other}");
-        }
-        for tampered in [
-            ("\"rights\":[\"admin\"]", "\"rights\":\"admin\""),
-            ("\"locked\":false", "\"locked\":0"),
-            ("\"failedUnlocks\":0", "\"failedUnlocks\":-1"),
-            ("\"failedUnlocks\":0", "\"failedUnlocks\":1.5"),
-        ] {
-            assert_eq!(
-                read(&text.replace(tampered.0, tampered.1)),
-                None,
-                "{tampered:?}"
-            );
-        }
-        assert_eq!(read("{"), None);
-        assert_eq!(read("null"), None);
-    }
-
-    #[test]
-    fn version_1_reads_unlocked_and_is_written_back_as_version_2() {
-        let mut locked = login();
-        (locked.locked, locked.failed_unlocks) = (true, 3);
-        let v2 = locked.to_text();
-        assert!(v2.contains(r#""locked":true,"failedUnlocks":3"#), "{v2}");
-        // Today's v1 format: the same record without the till's members.
-        let v1 = v2
-            .replace("\"v\":2", "\"v\":1")
-            .replace(r#","locked":true,"failedUnlocks":3"#, "");
-        let read_v1 = read(&v1).unwrap();
-        assert_eq!((read_v1.locked, read_v1.failed_unlocks), (false, 0));
-        assert_eq!(read_v1, login());
-        assert!(read_v1.to_text().starts_with(r#"{"v":2,"#));
-        assert_eq!(read(&v2), Some(locked));
-    }
-
-    #[test]
-    fn refresh_bumps_generation_and_keeps_user_lock_and_count() {
-        let mut r = login();
-        assert!(!r.locked && r.failed_unlocks == 0 && !r.session_view(()).locked);
-        (r.locked, r.failed_unlocks) = (true, 2);
-        let g = Grant {
-            access_token: jwt(r#"{"exp":1700000600}"#),
-            refresh_token: Some("r2".into()),
-            expires_field: None,
-            refresh_expires_field: None,
-            expires_wall: None,
-            user: None,
-        };
-        let r2 = r.refreshed(g, at(NOW + 1000));
-        assert_eq!(
-            (r2.generation, r2.expires_at, r2.obtained_at),
-            (1, Some(NOW + 600_000), NOW + 1000)
-        );
-        assert_eq!(r2.user, r.user);
-        assert_eq!(r2.id, "abc");
-        assert_eq!((r2.locked, r2.failed_unlocks), (true, 2));
-        assert!(r2.session_view(()).locked);
-    }
-
-    #[test]
-    fn debug_redacts_tokens() {
-        let g = grant("secret-token".into());
-        let r = Record::from_login(Backend::Portos, "https://a", "abc".into(), g, at(0));
-        let text = format!("{r:?} {:?}", grant("secret-token".into()));
-        assert!(
-            !text.contains("secret-token") && !text.contains("r1"),
-            "{text}"
-        );
-    }
-}
+pub(crate) mod tests;

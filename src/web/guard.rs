@@ -43,6 +43,8 @@ extern "C" {
     fn is_record(value: &JsValue) -> bool;
     #[wasm_bindgen(js_name = parseJson)]
     pub fn parse_json(text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = parseRecord)]
+    fn parse_record(text: &str) -> JsValue;
     #[wasm_bindgen(js_name = objectAt)]
     fn object_at(value: &JsValue, path: Vec<JsValue>) -> JsValue;
     #[wasm_bindgen(js_name = rawJson)]
@@ -110,6 +112,17 @@ impl Answer for Parsed {
 
     fn raw(&self, path: &[&str], without: &[&str]) -> Option<RawJson> {
         RawJson::object(raw_json(&self.0, js_strings(path), js_strings(without))?)
+    }
+
+    fn parse(text: &str) -> Parsed {
+        Parsed(parse_json(text))
+    }
+}
+
+impl Parsed {
+    /// A stored record's text, parsed by `js/json.js`'s `parseRecord`.
+    pub fn record(text: &str) -> Parsed {
+        Parsed(parse_record(text))
     }
 }
 

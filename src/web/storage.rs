@@ -3,15 +3,27 @@
 //! blocked or full degrades to memory with one warning; where there is none
 //! at all (a Worker, Node), memory is simply what "session" means.
 
+use crate::core::backend::{Answer, Backend};
 use crate::core::session::Record;
-use crate::web::guard::{self, GuardedStorage, Lent, StorageStatus};
-use gloo_storage::errors::StorageError;
+use crate::web::guard::{self, GuardedStorage, Lent, Parsed, StorageStatus};
 use gloo_storage::Storage;
 use std::cell::Cell;
 
 thread_local! {
     /// The page is warned once, however many clients it makes.
     static WARNED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A record's text read as the record it is, whoever's (`JSON.parse` and
+/// serde-wasm-bindgen; natively, `Record::from_text` reads it with serde_json).
+fn read_record(text: &str) -> Option<Record> {
+    Parsed::record(text).read(&[])
+}
+
+/// A record a peer tab sent, when it is this client's (its back end and
+/// base URL) and sound: `Record::from_text` in the wasm.
+pub fn record_from_text(text: &str, backend: Backend, base_url: &str) -> Option<Record> {
+    read_record(text)?.accepted(backend, base_url)
 }
 
 pub struct Store {
@@ -59,14 +71,17 @@ impl Store {
         if !self.persistent.get() {
             return None;
         }
-        match Lent::with(&self.storage, || Lent::get(&self.key)) {
-            Ok(record) => Some(record),
-            Err(StorageError::KeyNotFound(_)) => None,
-            Err(_) => {
-                self.remove();
-                None
-            }
+        // Not gloo-storage's `get`: it reads with serde_json, whose parser
+        // would be in the wasm for the record alone (docs/size.md). The
+        // guarded `getItem` answers a string or null, and never throws.
+        let text = Lent::with(&self.storage, || Lent::raw().get_item(&self.key))
+            .ok()
+            .flatten()?;
+        let record = read_record(&text);
+        if record.is_none() {
+            self.remove();
         }
+        record
     }
 
     pub fn save(&self, record: &Record) {

@@ -92,6 +92,7 @@ impl Dialect for CashDesk {
             refresh_expires_field: None,
             expires_wall: Some(wall),
             user: Some(profile),
+            claims: Default::default(),
         })
     }
 }

@@ -137,6 +137,7 @@ fn grant(body: &TokenBody, user: Option<UserProfile>) -> Result<Grant, AuthError
         )?),
         expires_wall: None,
         user,
+        claims: Default::default(),
     })
 }
 

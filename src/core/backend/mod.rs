@@ -15,6 +15,7 @@ pub use wire::from_text;
 pub use wire::{is_sendable_token, Answer, Credentials, HttpRequest};
 
 use super::error::{AuthError, Call, Code};
+use super::jwt::{self, Claims};
 use super::profile::UserProfile;
 
 /// What one successful login or refresh answer carries, before clock skew
@@ -31,6 +32,21 @@ pub struct Grant {
     pub expires_wall: Option<i64>,
     /// The normalised profile; `None` for a refresh that sends no user.
     pub user: Option<UserProfile>,
+    /// The access token's claims (none for an opaque token), read by the
+    /// registry after the dialect (`with_claims`).
+    pub claims: Claims,
+}
+
+impl Grant {
+    /// The grant with its access token's claims, the JWT payload read as
+    /// the answer was (`A`): one JSON parser in the wasm, the browser's.
+    fn with_claims<A: Answer>(mut self) -> Grant {
+        self.claims = jwt::payload(&self.access_token)
+            .and_then(|text| A::parse(&text).read::<jwt::Payload>(&[]))
+            .map(jwt::Payload::claims)
+            .unwrap_or_default();
+        self
+    }
 }
 
 impl ::core::fmt::Debug for Grant {
@@ -117,16 +133,16 @@ macro_rules! registry {
                 match self { $(Backend::$variant => <$dialect>::login_request(base_url, credentials)),* }
             }
 
-            pub fn parse_login(self, answer: &impl Answer) -> Result<Grant, AuthError> {
-                match self { $(Backend::$variant => <$dialect>::parse_login(answer)),* }
+            pub fn parse_login<A: Answer>(self, answer: &A) -> Result<Grant, AuthError> {
+                match self { $(Backend::$variant => <$dialect>::parse_login(answer)),* }.map(Grant::with_claims::<A>)
             }
 
             pub fn refresh_request(self, base_url: &str, access_token: &str, refresh_token: &str) -> Option<HttpRequest> {
                 match self { $(Backend::$variant => <$dialect>::refresh_request(base_url, access_token, refresh_token)),* }
             }
 
-            pub fn parse_refresh(self, answer: &impl Answer) -> Result<Grant, AuthError> {
-                match self { $(Backend::$variant => <$dialect>::parse_refresh(answer)),* }
+            pub fn parse_refresh<A: Answer>(self, answer: &A) -> Result<Grant, AuthError> {
+                match self { $(Backend::$variant => <$dialect>::parse_refresh(answer)),* }.map(Grant::with_claims::<A>)
             }
 
             pub fn profile_request(self, base_url: &str, access_token: &str) -> Option<HttpRequest> {

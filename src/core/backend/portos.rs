@@ -136,6 +136,7 @@ fn tokens(body: &TokenBody) -> Result<Grant, AuthError> {
         refresh_expires_field: None,
         expires_wall: None,
         user: None,
+        claims: Default::default(),
     })
 }
 

@@ -6,6 +6,7 @@ use super::state::{emit, end_session, replan, Shared};
 use crate::core::error::{AuthError, Code};
 use crate::core::session::Record;
 use crate::web::convert::now;
+use crate::web::storage;
 use crate::web::tabs::Message;
 
 pub fn on_peer_message(rc: &Shared, message: Message) {
@@ -39,8 +40,8 @@ fn adopt(rc: &Shared, text: &str, till: bool) {
         let Some(mine) = inner.record.clone() else {
             return;
         };
-        let Some(theirs) =
-            Record::from_text(text, mine.backend, &mine.base_url).filter(|r| r.id == mine.id)
+        let Some(theirs) = storage::record_from_text(text, mine.backend, &mine.base_url)
+            .filter(|r| r.id == mine.id)
         else {
             return;
         };

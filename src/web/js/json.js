@@ -14,6 +14,33 @@ export function parseJson(text) {
 }
 
 /**
+ * A stored record (ours: serde_json wrote it, storage.rs reads it) as plain
+ * data for serde-wasm-bindgen, or undefined when it is not JSON. Objects
+ * have no prototype, so a member that a record lacks (a version-1 record's
+ * `locked`) is absent whatever a page added to Object.prototype. The back
+ * end's own data (`user.raw`, `user.device.preferences`) becomes its JSON
+ * text again, as RawJson holds it: that text was JSON.stringify's when it
+ * arrived (rawJson below), and parsing and stringifying it once more gives
+ * it back unchanged.
+ */
+export function parseRecord(text) {
+  try {
+    const record = JSON.parse(text, (_, value) =>
+      isRecord(value) ? Object.assign(Object.create(null), value) : value,
+    );
+    const user = isRecord(record) ? record.user : undefined;
+    if (isRecord(user)) {
+      if ("raw" in user) user.raw = JSON.stringify(user.raw);
+      const device = user.device;
+      if (isRecord(device) && "preferences" in device) device.preferences = JSON.stringify(device.preferences);
+    }
+    return record;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The object at `path` (member of member of a parsed answer), or undefined
  * when no object is there. Own members only: JSON.parse makes no others.
  */
