@@ -1,6 +1,6 @@
 //! Refreshing: one request at a time for every caller (the timer,
 //! `refresh()`, `fetch`, `profile`, `accessToken`), turns with duplicated
-//! tabs under a Web Lock, and the 401 rule.
+//! tabs (`tabs::turn`: a Web Lock, or claims on the channel), and the 401 rule.
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -58,7 +58,7 @@ pub fn refresh_shared(rc: &Shared, background: bool) -> Promise {
 }
 
 async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthError> {
-    let (lock_name, generation) = {
+    let (lock_name, claims, generation, timeout) = {
         let inner = rc.borrow();
         if inner.disposed {
             return Err(AuthError::of(Code::Disposed));
@@ -68,14 +68,30 @@ async fn refresh_once(rc: &Shared, background: bool) -> Result<JsValue, AuthErro
             .as_ref()
             .ok_or_else(|| AuthError::of(Code::NoSession))?;
         record.refresh_request()?;
-        (inner.channel_name(), record.generation)
+        let claims = inner.channel.as_ref().map(tabs::Channel::claims);
+        (
+            inner.channel_name(),
+            claims,
+            record.generation,
+            inner.cfg.timeout_ms,
+        )
     };
     // One tab refreshes at a time; a peer may have rotated the token meanwhile.
-    let guard = match &lock_name {
-        Some(name) => tabs::lock(name).await,
+    let turn = match &lock_name {
+        Some(name) => {
+            let adopted = || {
+                let inner = rc.borrow();
+                inner.disposed
+                    || inner
+                        .record
+                        .as_ref()
+                        .is_none_or(|r| r.generation > generation)
+            };
+            Some(tabs::turn(name, claims, generation, timeout, adopted).await)
+        }
         None => None,
     };
-    match &guard {
+    match &turn {
         // A peer refreshed just now: its rotated tokens are on their way
         // over the channel, which may be slower than the lock's hand-over.
         Some(held) if held.waited => {
@@ -173,13 +189,17 @@ async fn adopted_meanwhile(rc: &Shared, generation: u64) -> Option<JsValue> {
     const GRACE_STEPS: u32 = 10;
     // Only a session shared with duplicated tabs can have been rotated elsewhere.
     rc.borrow().channel.as_ref()?;
-    for _ in 0..GRACE_STEPS {
-        tabs::sleep(50).await;
-        let mut inner = rc.borrow_mut();
-        match inner.record.as_ref() {
-            Some(r) if r.generation > generation => return Some(inner.session_value()),
-            Some(_) if !inner.disposed => {}
-            _ => return None,
+    for step in 0..=GRACE_STEPS {
+        {
+            let mut inner = rc.borrow_mut();
+            match inner.record.as_ref() {
+                Some(r) if r.generation > generation => return Some(inner.session_value()),
+                Some(_) if !inner.disposed => {}
+                _ => return None,
+            }
+        }
+        if step < GRACE_STEPS {
+            tabs::sleep(50).await;
         }
     }
     None

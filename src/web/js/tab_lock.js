@@ -1,12 +1,15 @@
 // The Web Lock that duplicated tabs take turns under to refresh (tabs.rs).
 
 /**
- * Resolves once the exclusive lock `name` is held, to { release, waited }
- * (tabs.rs reads them by name): `waited` is true when another tab held it first (and so may have just
- * rotated the tokens). Resolves to null where Web Locks do not exist
- * (insecure contexts); rejects if the request fails.
+ * Resolves once the exclusive lock `name` is held, or `ms` have passed, to
+ * { release, waited } (tabs.rs reads them by name): `waited` is true when
+ * another tab held it first (and so may have just rotated the tokens). After
+ * `ms` (a holder that never lets go: frozen, in the back-forward cache, or a
+ * page script on the same name) it resolves without the lock: `release` does
+ * nothing and `waited` is false. Resolves to null where Web Locks do not
+ * exist (insecure contexts); rejects if the request fails otherwise.
  */
-export async function lock(name) {
+export async function lock(name, ms) {
   const locks = globalThis.navigator?.locks;
   if (typeof locks?.request !== "function") return null;
   let release;
@@ -18,9 +21,9 @@ export async function lock(name) {
       locks.request(name, options, (lock) => {
         granted(lock !== null);
         return lock && held;
-      }).catch(failed);
+      }).catch((e) => (options.signal?.aborted ? granted(false) : failed(e)));
     });
-  const free = await take({ ifAvailable: true });
-  if (!free) await take({});
-  return { release, waited: !free };
+  if (await take({ ifAvailable: true })) return { release, waited: false };
+  const signal = globalThis.AbortSignal?.timeout?.(ms);
+  return (await take({ signal })) ? { release, waited: true } : { release() {}, waited: false };
 }
