@@ -21,6 +21,7 @@ mod secrets;
 mod storage;
 mod support;
 mod tabs;
+mod tabs_bounded;
 mod till;
 mod till_approve;
 mod till_hostile;
