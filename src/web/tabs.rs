@@ -69,6 +69,8 @@ impl Channel {
             id: (js_sys::Math::random() * 9e15) as u64,
             mine: Cell::new(None),
             peer: Cell::new(None),
+            peers: Cell::new(false),
+            opened_at: crate::web::convert::now(),
         });
         let c = claims.clone();
         let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
@@ -85,6 +87,8 @@ impl Channel {
             .channel
             .set_onmessage(Some(handler.as_ref().unchecked_ref()));
         crate::web::timer::unref(&claims.channel);
+        // Present: peers already on the channel answer, so both know.
+        claims.post("p");
         Some(Channel {
             name,
             claims,
@@ -126,6 +130,13 @@ pub struct Claims {
     /// The generation of a peer's claim that goes before ours, until it is
     /// given back.
     peer: Cell<Option<u64>>,
+    /// Whether another tab has spoken on the channel, and when this one
+    /// opened it: a tab alone (no peer heard, and none could still be on
+    /// its way) takes the turn at once and waits for no answer, so a single
+    /// tab pays nothing, and a test's fake timers, which would hold that
+    /// wait forever, are not involved.
+    peers: Cell<bool>,
+    opened_at: i64,
 }
 
 impl Claims {
@@ -147,7 +158,14 @@ impl Claims {
 
     /// A peer's turn message; false for any other message.
     fn receive(&self, text: &str) -> bool {
+        self.peers.set(true);
         let (held, rest) = match text.split_at_checked(1) {
+            // A tab that just opened the channel: answer, so it knows.
+            Some(("p", "")) => {
+                self.post("q");
+                return true;
+            }
+            Some(("q", "")) => return true,
             Some(("d", "")) => {
                 self.peer.set(None);
                 return true;
@@ -215,6 +233,9 @@ impl Drop for Turn {
 /// for a peer's turn looks again (ms).
 const ANSWER_MS: i32 = 100;
 const STEP_MS: i32 = 50;
+/// How long after opening the channel a peer's presence may still be on
+/// its way (ms).
+const PRESENCE_MS: i64 = 1000;
 
 /// Waits for the turn to refresh `generation` of the session whose lock is
 /// `name`, at most `timeout_ms`; then goes on without it. The Web Lock where
@@ -240,6 +261,16 @@ pub async fn turn(
     let Some(claims) = claims else {
         return Turn::default();
     };
+    let now = crate::web::convert::now();
+    if !claims.peers.get() && now - claims.opened_at >= PRESENCE_MS {
+        // Alone: the turn is ours, and said so for a tab that opens now.
+        claims.claim(generation, true);
+        return Turn {
+            waited: false,
+            release: None,
+            claims: Some(claims),
+        };
+    }
     let deadline = crate::web::convert::now() + timeout_ms;
     let mut waited = false;
     loop {
