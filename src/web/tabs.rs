@@ -87,7 +87,7 @@ impl Channel {
             .channel
             .set_onmessage(Some(handler.as_ref().unchecked_ref()));
         crate::web::timer::unref(&claims.channel);
-        // Present: peers already on the channel answer, so both know.
+        // Present: the tabs already on the channel know of this one.
         claims.post("p");
         Some(Channel {
             name,
@@ -160,12 +160,9 @@ impl Claims {
     fn receive(&self, text: &str) -> bool {
         self.peers.set(true);
         let (held, rest) = match text.split_at_checked(1) {
-            // A tab that just opened the channel: answer, so it knows.
-            Some(("p", "")) => {
-                self.post("q");
-                return true;
-            }
-            Some(("q", "")) => return true,
+            // A tab that just opened the channel (it learns of us from our
+            // first claim or answer).
+            Some(("p", "")) => return true,
             Some(("d", "")) => {
                 self.peer.set(None);
                 return true;
