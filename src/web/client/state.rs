@@ -120,6 +120,13 @@ impl Inner {
         self.publish_to_fetch();
     }
 
+    /// Commits a change of the till's state (locked, unlocked) and tells
+    /// the tabs holding the session.
+    pub(super) fn commit_till(&mut self, record: Record) {
+        self.broadcast(&Message::Till(record.to_text()));
+        self.commit(Some(record));
+    }
+
     /// Stores a record whose `Session` object is unchanged (a wrong
     /// password counted) and tells the tabs holding it.
     pub(super) fn commit_count(&mut self, record: Record) {

@@ -25,8 +25,7 @@ pub fn lock_session(rc: &Shared) -> bool {
         let Some(locked) = inner.record.as_ref().and_then(till::lock) else {
             return false;
         };
-        inner.broadcast(&Message::Till(locked.to_text()));
-        inner.commit(Some(locked));
+        inner.commit_till(locked);
         true
     };
     if locked {
@@ -120,9 +119,8 @@ fn settle(rc: &Shared, outcome: Unlock, password: &JsValue) -> Result<JsValue, A
                 inner.epoch += 1;
                 inner.refresh_flight = None;
                 inner.last_activity = now();
-                inner.broadcast(&Message::Till(next.to_text()));
                 let previous = inner.record.take();
-                inner.commit(Some(next));
+                inner.commit_till(next);
                 previous
             };
             renew_verifier(rc, Some(password.clone()));
@@ -133,8 +131,7 @@ fn settle(rc: &Shared, outcome: Unlock, password: &JsValue) -> Result<JsValue, A
             {
                 let mut inner = rc.borrow_mut();
                 inner.last_activity = now();
-                inner.broadcast(&Message::Till(next.to_text()));
-                inner.commit(Some(next));
+                inner.commit_till(next);
             }
             unlocked(rc);
         }
