@@ -13,7 +13,10 @@
 #   -Zfmt-debug=none                  `{:?}` formats nothing (Debug output only
 #                                     reached serde's error texts, which the
 #                                     module never shows)
-# Why: size. Together -13.3 KB gzip (docs/size.md, "Where the size goes"). The cost:
+#   -Zlocation-detail=none            no file, line and column recorded for a
+#                                     panic (immediate-abort shows none; their
+#                                     path strings and Location records stayed)
+# Why: size. Together -14.4 KB gzip (docs/size.md, "Where the size goes"). The cost:
 # a new toolchain may change or drop them, and `make pkg` then fails to build
 # (make test-size guards what they win). Only the package uses them:
 # `cargo test` and the browser tests (wasm-bindgen-test) build with stable
@@ -33,7 +36,10 @@ WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable
 # wasm-opt may fold `p + k` into a load's offset (0.7 KB gzip, docs/size.md).
 # Rust puts the 1 MiB stack first in memory: those addresses are its last
 # KB, reached only by a stack already overflowing.
-WASM_OPT_ASSUME := --low-memory-unused
+# --ignore-implicit-traps: wasm-opt may move or drop a load, or a division,
+# as if it could not trap. Rust code never relies on such a trap: it checks
+# bounds and divisors itself and reaches an explicit `unreachable` (0.2 KB).
+WASM_OPT_ASSUME := --low-memory-unused --ignore-implicit-traps
 WASM_OPT := $(WASM_OPT_TOOL) -Oz --converge $(WASM_OPT_ASSUME) --strip-debug --strip-producers --strip-target-features $(WASM_FEATURES)
 
 setup:
@@ -41,7 +47,7 @@ setup:
 
 # The unstable options of the header (-Zunstable-options lets -C take
 # immediate-abort).
-PKG_ENV := RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none"
+PKG_ENV := RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
 PKG_CARGO := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 
 # wasm-pack's output + pkg-template/ = pkg/, the npm package.
@@ -52,9 +58,9 @@ pkg: setup
 	# Shorter names for what the wasm and its glue share; -Oz once more finds
 	# another 0.2 KB after the renaming.
 	node tools/minify-names.mjs pkg/pos_auth_bg.wasm pkg/pos_auth.js -- $(WASM_OPT_TOOL) $(WASM_FEATURES) $(WASM_OPT_ASSUME) -Oz
-	# zopfli writes the gzip format 5 % smaller than gzip -9; base64 text of
-	# compressed bytes cannot be compressed again, so that is what users fetch.
-	printf 'export default "%s";\n' "$$(zopfli --i15 -c pkg/pos_auth_bg.wasm | base64 -w0)" > pkg/pos_auth_wasm.js
+	# The wasm as printable text the entry decodes synchronously (no top-level
+	# await); the script checks that the entry's decoder gives it back.
+	node tools/embed-wasm.mjs pkg/pos_auth_bg.wasm pkg/pos_auth_wasm.js
 	cp pkg-template/* pkg/
 	# The entry imports AuthError from the one snippet that declares it, whose
 	# folder is named with a hash (pos-auth-<hash>/), through a re-export with

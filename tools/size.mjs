@@ -27,7 +27,7 @@ const BUILD = {
   minify: true,
   format: "esm",
   platform: "browser",
-  target: "es2022", // top-level await (our entry initialises the wasm with it)
+  target: "es2022",
   write: false,
   legalComments: "none",
   logLevel: "silent",

@@ -1,15 +1,20 @@
 // The package outside a plain page (API.md, "Loading"): a module Worker, a
-// module SharedWorker and a Node process refresh in the background and keep
-// the session in memory without a warning, Node exits on its own, a service
-// worker cannot load it (top-level await), and a page whose CSP refuses
-// WebAssembly can still import the package and gets AuthError "unsupported".
+// module SharedWorker, a module service worker and a Node process refresh in
+// the background and keep the session in memory without a warning, Node
+// exits on its own and loads it with require() too, two overlapping
+// import()s in WebKit both get working exports, and a page whose CSP refuses
+// WebAssembly (or whose engine will not compile it synchronously) can still
+// import the package and gets AuthError "unsupported". The entry has no
+// top-level await; the controls show that each of these environments fails
+// a module that has one.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { repo, emulatorAndBrowser, pageReport } from "./harness.mjs";
+import { repo, emulatorAndBrowser, installPackedPackage, pageReport } from "./harness.mjs";
+import { webkit } from "./drivers.mjs";
 import { newTenant } from "../support/emulator.mjs";
 
 const out = path.join(repo, "tests/e2e/out/environments");
@@ -47,8 +52,65 @@ const PAGES = {
       }
     };`,
 
-  // A service worker may not use top-level await, which the package's entry does.
-  "sw.js": `import { AuthClient } from "/pkg/index.js";\nself.client = AuthClient;`,
+  // A module service worker that imports the package statically (dynamic
+  // import() is not allowed there) and, asked by a page, signs in with memory
+  // storage and stays alive (waitUntil) until its client has refreshed.
+  "sw.js": `
+    import { AuthClient } from "/pkg/index.js";
+    addEventListener("install", () => skipWaiting());
+    addEventListener("message", (event) => {
+      const [port] = event.ports;
+      event.waitUntil((async () => {
+        try {
+          const client = new AuthClient({ baseUrl: event.data.base + "/portos", storage: "memory" });
+          const refreshed = new Promise((resolve) => client.onChange((e) => {
+            port.postMessage({ type: e.type, token: e.session?.accessToken ?? null });
+            if (e.type === "refreshed") resolve();
+          }));
+          await client.login(${JSON.stringify(PORTOS_USER)});
+          await Promise.race([refreshed, new Promise((resolve) => setTimeout(resolve, 9000))]);
+          client.dispose();
+        } catch (e) {
+          port.postMessage({ type: "error", code: e?.code, message: String(e?.message ?? e) });
+        }
+      })());
+    });`,
+
+  // The controls: a module with top-level await, as the entry had, and a
+  // service worker that imports it.
+  "tla.js": `export const value = await new Promise((resolve) => setTimeout(() => resolve(42), 20));\nexport const read = () => value;`,
+  "sw-tla.js": `import { read } from "/tla.js";\nself.value = read;`,
+
+  // Two lazy routes importing the same library, for WebKit's bug 242740
+  // (route-*.js: the package; tla-route-*.js: the control). Each route uses
+  // what it imported as soon as it is evaluated.
+  "route-a.js": `import { AuthClient } from "/pkg/index.js";\nexport const session = new AuthClient({ baseUrl: location.origin + "/portos", storage: "memory" }).session();`,
+  "route-b.js": `import { AuthClient } from "/pkg/index.js";\nexport const session = new AuthClient({ baseUrl: location.origin + "/portos", storage: "memory" }).session();`,
+  "tla-route-a.js": `import { read } from "/tla.js";\nexport const value = read();`,
+  "tla-route-b.js": `import { read } from "/tla.js";\nexport const value = read();`,
+
+  // An engine that refuses a synchronous compile over 4 KB on the main
+  // thread, as Chromium did before 115 (its own words).
+  "old-chrome.html": `<!doctype html>
+    <pre id="out">loading</pre>
+    <script type="module">
+      const Module = WebAssembly.Module;
+      WebAssembly.Module = function (bytes) {
+        if (bytes.byteLength > 4096) {
+          throw new RangeError("WebAssembly.Module(): WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB. Use WebAssembly.compile, or compile on a worker thread.");
+        }
+        return new Module(bytes);
+      };
+      const m = await import("/pkg/index.js");
+      let outcome;
+      try {
+        new m.AuthClient({ baseUrl: location.origin + "/portos" });
+        outcome = { threw: false };
+      } catch (e) {
+        outcome = { threw: true, authError: e instanceof m.AuthError, code: e?.code, message: String(e?.message ?? e) };
+      }
+      document.getElementById("out").textContent = JSON.stringify(outcome);
+    </script>`,
 
   // A meta CSP, because the emulator sets no CSP header of its own.
   "csp.html": `<!doctype html>
@@ -227,16 +289,119 @@ test("a module SharedWorker: signed in, refreshed in the background", async () =
   assert.ok(refreshed && refreshed.token !== signedIn.token, `refreshed by itself within 9 s: ${JSON.stringify(types)}`);
 });
 
-test("a service worker cannot load the package, as the README says (top-level await is not allowed there)", async () => {
+/** Registers `script` as a module service worker at `scope`: "registered" or why not. */
+const registerServiceWorker = (page, script, scope) => page.evaluate(({ script, scope }) =>
+  navigator.serviceWorker.register(script, { type: "module", scope }).then(() => "registered", (e) => String(e)), { script, scope });
+
+test("a module service worker: the package imported statically, signed in with memory storage, refreshed in the background", async (t) => {
+  const tenant = await shortLived("service-worker");
   const page = await env.browser.newPage();
   try {
     await page.goto(`${env.emulator.url}/blank.html`);
-    const outcome = await page.evaluate(() =>
-      navigator.serviceWorker.register("/sw.js", { type: "module" }).then(() => "registered", (e) => String(e)));
-    assert.match(outcome, /ServiceWorker cannot be started/, "if service workers can load it now, say so in the README");
+    await t.test("control: a module with top-level await cannot start in a service worker", async () => {
+      assert.match(await registerServiceWorker(page, "/sw-tla.js", "/control/"), /ServiceWorker cannot be started/);
+    });
+    assert.equal(await registerServiceWorker(page, "/sw.js", "/"), "registered", "the package loads in a service worker");
+    const messages = await page.evaluate((base) => navigator.serviceWorker.ready.then((registration) => new Promise((resolve) => {
+      const seen = [];
+      const channel = new MessageChannel();
+      channel.port1.onmessage = ({ data }) => {
+        seen.push(data);
+        if (data.type === "refreshed" || data.type === "error") resolve(seen);
+      };
+      registration.active.postMessage({ base }, [channel.port2]);
+      setTimeout(() => resolve(seen), 9000);
+    })), tenant.root);
+    const types = messages.map((m) => m.type);
+    assert.ok(!types.includes("error"), `the service worker failed: ${JSON.stringify(messages)}`);
+    const signedIn = messages.find((m) => m.type === "signedIn");
+    const refreshed = messages.find((m) => m.type === "refreshed");
+    assert.ok(signedIn?.token, `signed in inside the service worker: ${JSON.stringify(types)}`);
+    assert.ok(refreshed && refreshed.token !== signedIn.token, `refreshed by itself within 9 s: ${JSON.stringify(types)}`);
+    assert.ok(await tenant.refreshes() >= 1, "the emulator saw the refresh");
   } finally {
     await page.close();
   }
+});
+
+test("WebKit: two overlapping import()s of modules that import the package both get working exports (bug 242740 bites only top-level await)", { timeout: 120_000 }, async (t) => {
+  const browser = await webkit();
+  try {
+    // Each try in a fresh page, so that nothing is in the module map yet.
+    const overlapping = async (a, b, n) => {
+      const page = await browser.open(`${env.emulator.url}/blank.html?try=${n}`);
+      return page.run(({ a, b }) => Promise.allSettled([import(a), import(b)]).then((results) =>
+        results.map((r) => (r.status === "fulfilled" ? "ok" : `${r.reason?.name}: ${r.reason?.message}`))), { a, b });
+    };
+    const TRIES = 4;
+    const control = [];
+    for (let n = 0; n < TRIES; n++) control.push(await overlapping("/tla-route-a.js", "/tla-route-b.js", `control-${n}`));
+    t.diagnostic(`control, top-level await: ${JSON.stringify(control)}`);
+    await t.test("control: the same with a module with top-level await fails", () => {
+      assert.ok(control.some((r) => r.some((x) => x !== "ok")), `WebKit loaded the top-level await module overlapping ${TRIES} of ${TRIES} times: ${JSON.stringify(control)}`);
+    });
+    for (let n = 0; n < TRIES; n++) {
+      assert.deepEqual(await overlapping("/route-a.js", "/route-b.js", n), ["ok", "ok"], `try ${n + 1} of ${TRIES}`);
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test("an engine that will not compile WebAssembly synchronously on the main thread: the import succeeds, the constructor fails 'unsupported' naming Chrome 115", async () => {
+  const { text, pageErrors } = await pageReport(env.browser, `${env.emulator.url}/old-chrome.html`);
+  assert.notEqual(text, "loading", `the page never reported: ${JSON.stringify(pageErrors)}`);
+  const r = JSON.parse(text);
+  assert.equal(r.threw, true, JSON.stringify(r));
+  assert.equal(r.authError, true, JSON.stringify(r));
+  assert.equal(r.code, "unsupported");
+  assert.match(r.message, /Chrome 115/);
+});
+
+test("Node: require(\"pos-auth\") from CommonJS signs in and refreshes; require() of a module with top-level await fails", async () => {
+  const app = path.join(out, "require-app");
+  mkdirSync(app, { recursive: true });
+  installPackedPackage(app);
+  writeFileSync(path.join(app, "tla.mjs"), "export const value = await Promise.resolve(42);\n");
+  writeFileSync(path.join(app, "client.cjs"), `
+    const { AuthClient, AuthError } = require("pos-auth");
+    let control;
+    try {
+      require("./tla.mjs");
+      control = "loaded";
+    } catch (e) {
+      control = e.code;
+    }
+    const client = new AuthClient({ baseUrl: process.argv[2] + "/portos", storage: "memory" });
+    client.login(${JSON.stringify(PORTOS_USER)})
+      .then((signedIn) => client.refresh().then((refreshed) => {
+        console.log(JSON.stringify({ control, authError: typeof AuthError, signedIn: signedIn.accessToken, refreshed: refreshed.accessToken }));
+        client.dispose();
+      }))
+      .catch((e) => { console.log(JSON.stringify({ control, error: String(e?.message ?? e) })); process.exitCode = 1; });
+  `);
+  const tenant = await newTenant(env.emulator.url, "require", { tokenLifetime: 600 });
+  const run = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(app, "client.cjs"), tenant.root], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    child.stdout.on("data", (chunk) => { stdout += chunk; });
+    child.stderr.on("data", (chunk) => { stderr += chunk; });
+    child.on("error", reject);
+    child.on("exit", (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+  });
+  let result;
+  try {
+    result = JSON.parse(run.stdout.split("\n")[0]);
+  } catch {
+    assert.fail(`the script printed no result: stdout ${JSON.stringify(run.stdout)}, stderr ${JSON.stringify(run.stderr)}`);
+  }
+  assert.equal(result.control, "ERR_REQUIRE_ASYNC_MODULE", "control: require() refuses a module with top-level await");
+  assert.equal(result.error, undefined, run.stderr);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(result.authError, "function");
+  assert.ok(result.signedIn && result.refreshed && result.signedIn !== result.refreshed, JSON.stringify(result));
+  assert.ok(await tenant.refreshes() >= 1, "the emulator saw the refresh");
 });
 
 test("Node: background refresh, no storage warning, and the process ends promptly after dispose()", async (t) => {
