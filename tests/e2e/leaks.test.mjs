@@ -4,8 +4,8 @@
 //
 // What is measured, after forced garbage collection (--js-flags=--expose-gc):
 // - wasm linear memory: the package exports no memory handle, so an init
-//   script wraps WebAssembly.instantiate/instantiateStreaming and keeps the
-//   instance's exports; `memory.buffer.byteLength` is the linear memory, and
+//   script wraps the WebAssembly.Instance constructor (the entry
+//   instantiates synchronously) and keeps the instance's exports; `memory.buffer.byteLength` is the linear memory, and
 //   every exported WebAssembly.Table is the externref table that holds the JS
 //   values Rust refers to (a leaked JsValue or closure is a slot that never
 //   comes back);
@@ -38,15 +38,13 @@ const env = emulatorAndBrowser(MEMORY_FLAGS);
 // Runs before any page script: keeps every wasm instance's exports.
 function hookWasm() {
   globalThis.__wasmExports = [];
-  const keep = (result) => {
-    const instance = result instanceof WebAssembly.Instance ? result : result.instance;
+  const Instance = WebAssembly.Instance;
+  WebAssembly.Instance = function (...args) {
+    const instance = new Instance(...args);
     globalThis.__wasmExports.push(instance.exports);
-    return result;
+    return instance;
   };
-  const streaming = WebAssembly.instantiateStreaming;
-  WebAssembly.instantiateStreaming = (...args) => streaming.apply(WebAssembly, args).then(keep);
-  const instantiate = WebAssembly.instantiate;
-  WebAssembly.instantiate = (...args) => instantiate.apply(WebAssembly, args).then(keep);
+  WebAssembly.Instance.prototype = Instance.prototype;
 }
 
 // In the page: collect garbage (a few rounds, letting FinalizationRegistry

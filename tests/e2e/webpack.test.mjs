@@ -59,7 +59,12 @@ test("webpack 5 production build: import { AuthClient, AuthError } from 'pos-aut
   });
   const { errors, warnings, assets } = stats.toJson({ all: false, errors: true, warnings: true, assets: true });
   assert.deepEqual(errors.map((e) => e.message), [], "webpack errors");
-  assert.deepEqual(warnings.map((w) => w.message), [], "webpack warnings");
+  // webpack's performance hints count uncompressed bytes (244 KiB): the wasm
+  // travels as text of about its own size (docs/size.md, "The synchronous
+  // start"), so they fire for pos-auth alone; the README says how to raise
+  // them. Any other warning fails.
+  const hint = /^(asset size limit|entrypoint size limit|webpack performance recommendations)/;
+  assert.deepEqual(warnings.map((w) => w.message).filter((m) => !hint.test(m)), [], "webpack warnings");
   t.diagnostic(`bundle: ${assets.map((a) => `${a.name} ${a.size} B`).join(", ")}`);
 
   // webpack's default output is a classic script; it runs the async module itself.
