@@ -30,6 +30,7 @@ DEMO_PORT ?= 8787
 # The release build's tools live in tools/, with their own npm packages.
 # Binaryen from npm: Debian's (108) misnumbers the externref table export.
 WASM_OPT_TOOL := tools/node_modules/.bin/wasm-opt
+WASM_AS := tools/node_modules/.bin/wasm-as
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 # --low-memory-unused: the wasm never touches addresses below 1024, so
@@ -60,7 +61,9 @@ pkg: setup
 	node tools/minify-names.mjs pkg/pos_auth_bg.wasm pkg/pos_auth.js -- $(WASM_OPT_TOOL) $(WASM_FEATURES) $(WASM_OPT_ASSUME) -Oz
 	# The wasm as printable text the entry decodes synchronously (no top-level
 	# await); the script checks that the entry's decoder gives it back.
-	node tools/embed-wasm.mjs pkg/pos_auth_bg.wasm pkg/pos_auth_wasm.js
+	$(WASM_AS) pkg-template/decode_wasm.wat -o target/decode_wasm.wasm
+	$(WASM_OPT_TOOL) -Oz target/decode_wasm.wasm -o target/decode_wasm.wasm
+	node tools/embed-wasm.mjs pkg/pos_auth_bg.wasm target/decode_wasm.wasm pkg/pos_auth_wasm.js
 	cp pkg-template/* pkg/
 	# The entry imports AuthError from the one snippet that declares it, whose
 	# folder is named with a hash (pos-auth-<hash>/), through a re-export with

@@ -2,7 +2,9 @@
 // almost as well as the wasm itself, so that the entry can start
 // synchronously (no top-level await, docs/size.md "The synchronous start").
 //
-//   node tools/embed-wasm.mjs pkg/pos_auth_bg.wasm pkg/pos_auth_wasm.js
+//   node tools/embed-wasm.mjs pkg/pos_auth_bg.wasm DECODER.wasm pkg/pos_auth_wasm.js
+//
+// DECODER.wasm: pkg-template/decode_wasm.wat assembled (make pkg).
 //
 // Why not base64: it maps 3 bytes to 4 characters, so a repeat in the wasm
 // repeats in the text only when it starts at the same offset mod 3, and gzip
@@ -20,7 +22,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { ALPHABET, MARKERS, SINGLES, byteRanks, decodeWasm } from "../pkg-template/decode_wasm.js";
 
-const [wasmFile, outFile] = process.argv.slice(2);
+const [wasmFile, decoderFile, outFile] = process.argv.slice(2);
 const wasm = readFileSync(wasmFile);
 if (256 > SINGLES + MARKERS * SINGLES) throw new Error("the alphabet cannot code every byte value");
 
@@ -37,6 +39,7 @@ byteRanks(top).forEach((byte, rank) => {
 const text = Array.from(wasm, (b) => code[b]).join("");
 
 const coded = {
+  decoder: [...readFileSync(decoderFile)],
   top,
   size: wasm.length,
   text,
