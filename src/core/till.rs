@@ -68,6 +68,17 @@ pub fn wrong_attempt(failed_unlocks: u32, unlock_attempts: u32) -> Attempt {
     }
 }
 
+/// A peer tab's wrong password, counted here: the peer's count already
+/// includes it, and this tab's may not include the peer's earlier ones nor
+/// the peer its. Two tabs that each count a wrong password at the same time
+/// (each at `n`, each telling `n + 1`) end at `n + 2`, not `n + 1`.
+pub fn peer_wrong_attempt(failed_unlocks: u32, theirs: u32, unlock_attempts: u32) -> Attempt {
+    wrong_attempt(
+        failed_unlocks.max(theirs.saturating_sub(1)),
+        unlock_attempts,
+    )
+}
+
 /// The online unlock's request: the back end's login call with the stored
 /// user's identifiers (portos `userName`, and the device's `name` as
 /// `deviceName`; cashdesk `email`; metadefender `userName`) and `password`.

@@ -20,9 +20,10 @@ pub enum Message {
     SignedOut,
     /// The server rejected the refresh token of this generation.
     Expired(u64),
-    /// The till's state changed (locked, unlocked, a wrong password
-    /// counted): the record as stored.
+    /// The till's state changed (locked, unlocked): the record as stored.
     Till(String),
+    /// A wrong password counted: the record as stored.
+    Wrong(String),
     /// Input at this time (ms since epoch), for the idle lock.
     Activity(i64),
     /// Too many wrong passwords: the session ended.
@@ -36,6 +37,7 @@ impl Message {
             Message::SignedOut => "o".into(),
             Message::Expired(generation) => ["x", &generation.to_string()].concat(),
             Message::Till(record) => ["t", record].concat(),
+            Message::Wrong(record) => ["w", record].concat(),
             Message::Activity(at) => ["a", &at.to_string()].concat(),
             Message::TooManyAttempts => "m".into(),
         }
@@ -47,6 +49,7 @@ impl Message {
             ("o", "") => Some(Message::SignedOut),
             ("x", generation) => generation.parse().ok().map(Message::Expired),
             ("t", record) => Some(Message::Till(record.to_owned())),
+            ("w", record) => Some(Message::Wrong(record.to_owned())),
             ("a", at) => at.parse().ok().map(Message::Activity),
             ("m", "") => Some(Message::TooManyAttempts),
             _ => None,

@@ -304,3 +304,16 @@ fn approve_options_take_one_non_empty_right() {
         Code::InvalidArgument
     );
 }
+
+#[test]
+fn a_peer_s_wrong_password_counts_once_whether_or_not_this_tab_heard_the_earlier_ones() {
+    // Heard everything before: one more.
+    assert_eq!(peer_wrong_attempt(2, 3, 5), Attempt::Counted(3));
+    // Both tabs counted one at the same time, from 2: both end at 4.
+    assert_eq!(peer_wrong_attempt(3, 3, 5), Attempt::Counted(4));
+    // This tab missed some: the peer's count wins.
+    assert_eq!(peer_wrong_attempt(0, 3, 5), Attempt::Counted(3));
+    // Reaching the limit by the peer's: the end, here too.
+    assert_eq!(peer_wrong_attempt(4, 4, 5), Attempt::TooMany);
+    assert_eq!(peer_wrong_attempt(0, 0, 5), Attempt::Counted(1));
+}

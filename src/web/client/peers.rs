@@ -3,16 +3,19 @@
 //! session.
 
 use super::state::{emit, end_session, replan, Shared};
+use super::till::too_many;
 use crate::core::error::{AuthError, Code};
 use crate::core::session::Record;
+use crate::core::till::{self, Attempt};
 use crate::web::convert::now;
 use crate::web::storage;
 use crate::web::tabs::Message;
 
 pub fn on_peer_message(rc: &Shared, message: Message) {
     match message {
-        Message::Rotated(text) => adopt(rc, &text, false),
-        Message::Till(text) => adopt(rc, &text, true),
+        Message::Rotated(text) => adopt(rc, &text, Kind::Refresh),
+        Message::Till(text) => adopt(rc, &text, Kind::Till),
+        Message::Wrong(text) => adopt(rc, &text, Kind::Wrong),
         Message::Activity(at) => {
             let mut inner = rc.borrow_mut();
             inner.last_activity = inner.last_activity.max(at);
@@ -31,10 +34,20 @@ pub fn on_peer_message(rc: &Shared, message: Message) {
     }
 }
 
+/// What a peer's record is news of.
+enum Kind {
+    /// New tokens only: it says nothing of the lock (it may have been
+    /// taken before a lock here).
+    Refresh,
+    /// The lock state and count, as the peer set them.
+    Till,
+    /// One more wrong password, counted with this tab's own.
+    Wrong,
+}
+
 /// A peer's record of this session: its newer tokens, and, from a till
-/// message, its lock state and wrong-password count. A refresh's record
-/// says nothing of the lock (it may have been taken before a lock here).
-fn adopt(rc: &Shared, text: &str, till: bool) {
+/// message, its lock state and wrong-password count.
+fn adopt(rc: &Shared, text: &str, kind: Kind) {
     let event = {
         let mut inner = rc.borrow_mut();
         let Some(mine) = inner.record.clone() else {
@@ -46,10 +59,20 @@ fn adopt(rc: &Shared, text: &str, till: bool) {
             return;
         };
         let newer = theirs.generation > mine.generation;
-        let (locked, failed_unlocks) = if till {
-            (theirs.locked, theirs.failed_unlocks)
-        } else {
-            (mine.locked, mine.failed_unlocks)
+        let (locked, failed_unlocks) = match kind {
+            Kind::Refresh => (mine.locked, mine.failed_unlocks),
+            Kind::Till => (theirs.locked, theirs.failed_unlocks),
+            Kind::Wrong => {
+                let limit = inner.cfg.unlock_attempts;
+                match till::peer_wrong_attempt(mine.failed_unlocks, theirs.failed_unlocks, limit) {
+                    Attempt::Counted(count) => (theirs.locked, count),
+                    Attempt::TooMany => {
+                        drop(inner);
+                        too_many(rc, &AuthError::of(Code::TooManyAttempts));
+                        return;
+                    }
+                }
+            }
         };
         let next = Record {
             locked,

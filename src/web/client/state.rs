@@ -131,7 +131,7 @@ impl Inner {
     /// password counted) and tells the tabs holding it.
     pub(super) fn commit_count(&mut self, record: Record) {
         self.store.save(&record);
-        self.broadcast(&Message::Till(record.to_text()));
+        self.broadcast(&Message::Wrong(record.to_text()));
         self.record = Some(record);
     }
 

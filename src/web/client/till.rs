@@ -111,6 +111,15 @@ async fn unlock_in_turn(rc: &Shared, password: &JsValue) -> Result<JsValue, Auth
     settle(rc, outcome, password)
 }
 
+/// Too many wrong passwords (here, or counted from a peer's): the session
+/// ends in every tab, and its token with the back end.
+pub(super) fn too_many(rc: &Shared, error: &AuthError) {
+    let previous = rc.borrow().record.clone();
+    rc.borrow().broadcast(&Message::TooManyAttempts);
+    end_session(rc, "signedOut", Some(error));
+    revoke(rc, previous);
+}
+
 fn settle(rc: &Shared, outcome: Unlock, password: &JsValue) -> Result<JsValue, AuthError> {
     match outcome {
         Unlock::NewTokens(next) => {
@@ -140,10 +149,7 @@ fn settle(rc: &Shared, outcome: Unlock, password: &JsValue) -> Result<JsValue, A
             return Err(error);
         }
         Unlock::TooMany(error) => {
-            let previous = rc.borrow().record.clone();
-            rc.borrow().broadcast(&Message::TooManyAttempts);
-            end_session(rc, "signedOut", Some(&error));
-            revoke(rc, previous);
+            too_many(rc, &error);
             return Err(error);
         }
         Unlock::Reject(error) => return Err(error),
