@@ -113,7 +113,7 @@ test-env: pkg emulator
 	cd tests && npx vitest run --config env/vitest.config.mjs
 
 test-types: pkg
-	cd tests && npx tsc -p types
+	cd tests && npx tsc -p types && npx tsc -p types/tsconfig.vue-router.json
 
 # Benchmarks (tests/bench/): every figure side by side; writes results.json and size.svg.
 .PHONY: bench test-size size-record
