@@ -137,6 +137,15 @@ async function assertUnmounted(page) {
 
 /** Without the plugin the composables follow the default client, across configure(). */
 async function defaultClient(page, tenant) {
+  // Before configure(): not_configured, from the composables' setup.
+  await page.run(() => window.probe.startDefault());
+  await until(page, "not_configured", () => window.probe.errors.includes("not_configured"));
+  await page.run(() => {
+    window.probe.defaultApp.unmount();
+    window.probe.errors.length = 0;
+    for (const name of ["default-session", "default-event"]) delete window.probe.stats[name];
+  });
+
   await page.run((base) => window.probe.configure(base), tenant.portos);
   await page.run(() => window.probe.startDefault());
   const shows = ([session, event]) =>
