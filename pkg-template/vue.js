@@ -36,6 +36,7 @@ const defaultClient = {
   dispose() {},
   free() {},
 };
+if (Symbol.dispose) defaultClient[Symbol.dispose] = defaultClient.dispose;
 const defaultContext = { client: defaultClient, signInPath: SIGN_IN_PATH };
 
 /**

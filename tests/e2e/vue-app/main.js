@@ -62,14 +62,18 @@ window.probe = {
   stats,
   mounted,
   errors,
-  /** The app on the PORTOS back end at `baseUrl`, its session in sessionStorage. */
-  start(baseUrl) {
+  /**
+   * The app on the PORTOS back end at `baseUrl`, its session in
+   * sessionStorage; `vue33`: as if Vue had no app.onUnmount (before 3.5).
+   */
+  start(baseUrl, { vue33 = false } = {}) {
     const app = createApp(App);
     app.config.errorHandler = (e) => errors.push(e?.code ?? String(e));
     // A store's subscriptions live as long as its Pinia instance.
     const pinia = createPinia();
     app.onUnmount(() => disposePinia(pinia));
     app.use(pinia);
+    if (vue33) app.onUnmount = undefined;
     app.use(createAuth({ baseUrl }, { signInPath: "/login" }));
     // The plugin's client, before any component subscribes.
     const client = app.runWithContext(useAuth);
@@ -81,8 +85,15 @@ window.probe = {
     app.mount("#app");
     this.app = app;
   },
+  /** Unmounts the app; resolves with the code a call on its client now throws. */
   stop() {
     this.app.unmount();
+    try {
+      this.client.session();
+      return "alive";
+    } catch (e) {
+      return e.code;
+    }
   },
   route: () => window.probe.router.currentRoute.value.fullPath,
   /** Probes outside any app with the plugin: the default client. */
