@@ -591,6 +591,23 @@ export class AuthClient<B extends Backend = "portos"> {
   accessToken(options?: AccessTokenOptions): Promise<string>;
 
   /**
+   * For framework bindings (pos-auth/angular's HttpClient interceptor): the
+   * rules of {@link AuthClient.fetch} around a transport of the caller's.
+   * For a URL under {@link AuthOptions.baseUrl} (resolved as `fetch` resolves
+   * it) it calls `send` with the token (refreshed first inside the margin)
+   * and the `headers` option; when what `send` resolves or rejects with has
+   * `status` 401 it refreshes once and calls `send` once more (with the
+   * current token at once if it changed in flight); a 401 to that ends the
+   * session and settles the call as `send` did. Any other URL: `send(null)`,
+   * and its promise as it is.
+   *
+   * @throws {@link AuthError} `"no_session"` (nothing is sent),
+   * `"session_expired"` when a needed refresh ended the session, `"disposed"`;
+   * anything else `send` rejected with.
+   */
+  authorize<T>(url: string | URL, send: (token: string | null, headers: Record<string, string>) => Promise<T>): Promise<T>;
+
+  /**
    * Subscribes to session changes. The listener is first called once, in a
    * microtask, with an `initial` event carrying the current session.
    *

@@ -20,6 +20,8 @@ extern "C" {
     pub fn publish(gate: &JsValue, session: &JsValue, until: f64);
     #[wasm_bindgen(js_name = authFetch)]
     fn js_auth_fetch(gate: &JsValue, input: &JsValue, init: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = authorize)]
+    fn js_authorize(gate: &JsValue, url: &JsValue, send: &JsValue) -> Promise;
 }
 
 /// What `fetch` needs of a client: its token gate and its 401 rule. Every
@@ -57,6 +59,12 @@ pub fn make_gate<'a>(
 
 pub fn auth_fetch(gate: &JsValue, input: &JsValue, init: &JsValue) -> Promise {
     js_auth_fetch(gate, input, init)
+}
+
+/// `fetch`'s URL gate and token and 401 loop around another transport's
+/// `send(token)` (see `authorize` in `js/fetch.js`).
+pub fn authorize(gate: &JsValue, url: &JsValue, send: &JsValue) -> Promise {
+    js_authorize(gate, url, send)
 }
 
 /// The Rust side of one client's `fetch`, as `js/fetch.js` sees it.

@@ -3,6 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 mod access_token;
+mod authorize;
 mod cashdesk;
 mod default_client;
 mod events;

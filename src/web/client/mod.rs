@@ -10,7 +10,7 @@
 //! - `peers`: what the tabs holding the same session tell this one;
 //! - `login`, `profile`, `access_token`, `till` (lock, unlock, approve): one
 //!   flow each;
-//! - `fetch_gate`: what `client.fetch` asks of the client.
+//! - `fetch_gate`: what `client.fetch` and `client.authorize` ask of the client.
 
 mod access_token;
 mod clock;
@@ -91,6 +91,12 @@ pub fn auth_fetch(rc: &Shared, input: &JsValue, init: &JsValue) -> Promise {
     fetch::auth_fetch(&gate, input, init)
 }
 
+/// `fetch`'s decisions for a binding's own transport (`web::fetch::authorize`).
+pub fn authorize(rc: &Shared, url: &JsValue, send: &JsValue) -> Promise {
+    let gate = rc.borrow().fetch_gate.clone();
+    fetch::authorize(&gate, url, send)
+}
+
 #[wasm_bindgen]
 impl AuthClient {
     /// Creates a client; throws `AuthError("invalid_argument")` on bad options.
@@ -136,6 +142,12 @@ impl AuthClient {
     /// `fetch` that adds the bearer token to requests under `baseUrl`.
     pub fn fetch(&self, input: JsValue, init: JsValue) -> Promise {
         auth_fetch(&self.inner, &input, &init)
+    }
+
+    /// For bindings (pos-auth/angular's interceptor): `send(token, headers)`
+    /// under `fetch`'s rules, `send(null)` for a URL outside `baseUrl`.
+    pub fn authorize(&self, url: JsValue, send: JsValue) -> Promise {
+        authorize(&self.inner, &url, &send)
     }
 
     /// Subscribes to session changes; returns the unsubscribe function.

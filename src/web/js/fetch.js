@@ -65,21 +65,53 @@ export async function authFetch(gate, input, init) {
   const plain = typeof input === "string" && (init == null || (typeof init === "object" && init.headers === undefined)) && plainUrl(gate, input);
   const send = plain ? plainSend(plain, init, gate.extra) : generalSend(gate, input, init, replayable);
   if (!send) return fetch(input, init);
+  return withToken(gate, session, send, unauthorized, replayable);
+}
 
+// A page's own fetch may resolve with anything: it is handed back as it came.
+const unauthorized = (response) => response instanceof Response && response.status === 401;
+
+// The token and 401 loop of `fetch`, shared with `authorize`: `send(token)`
+// resolves with an answer, `denied(answer)` says whether it is a 401.
+async function withToken(gate, session, send, denied, replayable) {
   // With no session this rejects no_session; inside the margin it refreshes first.
   let token = session ? session.accessToken : await gate.rust.ready();
   let refreshed = false;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const response = await send(token);
-    // A page's own fetch may resolve with anything: hand it back as it came.
-    if (!(response instanceof Response) || response.status !== 401) return response;
+    const answer = await send(token);
+    if (!denied(answer)) return answer;
     // { token, refreshed } to retry with, or null when the 401 stands;
     // rejects when the refresh it needed ended the session.
     const retry = await gate.rust.after401(token, refreshed);
-    if (!retry || !replayable) return response;
+    if (!retry || !replayable) return answer;
     ({ token, refreshed } = retry);
   }
   throw gate.rust.gaveUp();
+}
+
+// `client.authorize(url, send)`, for bindings whose transport is not fetch
+// (pos-auth/angular's HttpClient interceptor): `fetch`'s URL gate and its
+// token and 401 loop above, with `send(token, headers)` moving the request
+// and returning a promise.
+// Outside the base `send(null)` runs as it is; under it, a `send` that
+// resolves or rejects with a `status` of 401 is a 401, and the last answer
+// settles the call the way `send` did.
+export function authorize(gate, input, send) {
+  let url;
+  try {
+    url = new URL(input, globalThis.location?.href);
+  } catch {}
+  // Not ours: sent at once, as it is.
+  return url && under(url, gate) ? authorized(gate, send) : send(null);
+}
+
+async function authorized(gate, send) {
+  const session = gate.session && Date.now() < gate.until ? gate.session : gate.rust.token();
+  // [what send settled with, whether it rejected]
+  const [answer, failed] = await withToken(gate, session, (token) => send(token, gate.extra).then((ok) => [ok], (fail) => [fail, 1]),
+    ([answer]) => answer?.status === 401, true);
+  if (failed) throw answer;
+  return answer;
 }
 
 // Headers as a record and the URL as given: the fast path.
