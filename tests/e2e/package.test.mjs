@@ -12,7 +12,7 @@ const pkg = path.join(repo, "pkg");
 test("the tarball carries both licenses, the entry, the wasm module and the typings", () => {
   const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--silent"], { cwd: pkg }).toString());
   const files = packed.files.map((f) => f.path);
-  for (const f of ["LICENSE-MIT", "LICENSE-APACHE", "README.md", "index.js", "index.d.ts", "pos_auth.js", "pos_auth_wasm.js", "package.json"]) {
+  for (const f of ["LICENSE-MIT", "LICENSE-APACHE", "README.md", "index.js", "index.d.ts", "react.js", "react.d.ts", "angular.js", "angular.d.ts", "pos_auth.js", "pos_auth_wasm.js", "package.json"]) {
     assert.ok(files.includes(f), `${f} is not in the tarball: ${files.join(", ")}`);
   }
   assert.ok(!files.some((f) => f.endsWith(".wasm")), "the bare .wasm is shipped besides the inlined one");
