@@ -55,12 +55,14 @@ function appState(client, owned, signInPath) {
     // calls each listener in the zone it subscribed from, so zone.js sees
     // the change, while its timers stay outside and the app stays stable.
     // The signal takes `session()` itself: it changes exactly when that does.
-    stop = inject(NgZone).run(() =>
+    const listen = () =>
       client.onChange((event) => {
         if (event.type !== "initial") state.unchecked = false;
         state.session.set(client.session());
-      }),
-    );
+      });
+    // No NgZone outside an app (a bare environment injector in a test).
+    const zone = inject(NgZone, { optional: true });
+    stop = zone ? zone.run(listen) : listen();
   }
   inject(DestroyRef).onDestroy(() => (owned ? client.dispose() : stop()));
   return state;

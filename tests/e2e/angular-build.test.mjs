@@ -24,8 +24,9 @@ const app = path.join(repo, "tests/angular");
 const out = path.join(repo, "tests/e2e/out/angular-build");
 const VARIANTS = ["zone", "zoneless"];
 
+const node = path.join(app, "node_modules/.bin/node");
+
 before(async () => {
-  const node = path.join(app, "node_modules/.bin/node");
   if (!existsSync(node)) throw new Error("tests/angular/ has no npm packages: run `make setup` (.ci/setup)");
   rmSync(out, { recursive: true, force: true });
   rmSync(path.join(app, "node_modules/pos-auth"), { recursive: true, force: true });
@@ -46,6 +47,20 @@ before(async () => {
 
 // Serves out/: /zone/ and /zoneless/, each its build's browser/ folder.
 const emulator = useEmulator({ before, after }, { www: out });
+
+test("in Node: null on the server, a client passed in stays the caller's, the binding's own is disposed with its injector", async () => {
+  const tenant = await newTenant(emulator.url, "ng-node", { tokenLifetime: 600 });
+  const { stdout } = await promisify(execFile)(node, [path.join(app, "server.mjs"), tenant.portos], { cwd: app });
+  assert.deepEqual(JSON.parse(stdout), {
+    serverSession: null,
+    sameObject: true,
+    followsRefresh: true,
+    stoppedAfterDestroy: true,
+    passedInStillWorks: true,
+    ownIsAClient: true,
+    ownAfterDestroy: "disposed",
+  });
+});
 
 for (const [engine, launch] of [["Chromium", chromium], ["Firefox", firefox], ["WebKit", webkit]]) {
   describe(engine, { timeout: 240_000 }, () => {
