@@ -115,3 +115,25 @@ async fn authorize_401_on_the_retry_too_rejects_with_it_and_expires() {
     assert!(client.session().unwrap().is_null());
     client.dispose();
 }
+
+#[wasm_bindgen_test]
+async fn authorize_retries_with_a_token_that_changed_while_in_flight() {
+    let t = tenant();
+    let (client, _, s) = signed_in(&t, "").await;
+    fault(
+        &t,
+        r#"{"method":"GET","path":"/portos/api/auth","delayMs":600,"status":401}"#,
+    )
+    .await;
+    let url = format!("{t}/portos/api/auth");
+    let (send, calls) = sender(&url);
+    let p = authorize(&client, &url, &send);
+    sleep(150).await;
+    let refreshed = await_js(client.refresh()).await.unwrap();
+    let answer = await_js(p).await.unwrap();
+    assert_eq!(num(&answer, "status"), Some(200.0));
+    assert_eq!(count(&t, PORTOS_REFRESH).await, 1, "no second refresh");
+    assert_eq!(calls.get(0).as_string(), Some(token_of(&s)));
+    assert_eq!(calls.get(1).as_string(), Some(token_of(&refreshed)));
+    client.dispose();
+}
