@@ -67,7 +67,7 @@ if (failure !== null) {
 /** Loads the wasm, synchronously; `null` when it is ready, else why it cannot run here. */
 function load() {
   if (typeof WebAssembly !== "object") {
-    return "pos-auth cannot run here: this environment has no WebAssembly (turned off by policy, or by a mode such as iOS Lockdown Mode)";
+    return "pos-auth cannot run here: no WebAssembly (turned off by policy, or by iOS Lockdown Mode)";
   }
   try {
     glue.initSync({ module: decodeWasm(wasmText) });
@@ -81,7 +81,7 @@ function load() {
     // page's main thread ("WebAssembly.Module(): … disallowed on the main
     // thread, if the buffer size is larger than 4KB").
     if (e instanceof RangeError && /main thread|4 ?KB/i.test(why)) {
-      return `pos-auth cannot run here: this browser refuses to compile WebAssembly synchronously (Chrome 115 or later) (${why})`;
+      return `pos-auth cannot run here: WebAssembly is not compiled synchronously here (Chrome 115 or later) (${why})`;
     }
     return `pos-auth cannot run here: WebAssembly could not be loaded (${why})`;
   }
