@@ -161,14 +161,22 @@ async function checked(client) {
     } else {
       // On PORTOS a request: a session revoked while the till was closed ends
       // here (its 401, then the refused refresh). Navigations during it share it.
-      state.profile ??= client.profile().finally(() => (state.profile = null));
+      state.profile ??= client.profile().catch((e) => offline(e, client)).finally(() => (state.profile = null));
       await state.profile;
       state.trusted = true;
     }
   } catch {
-    // Any failure, a network one included: no checked session, so the sign-in
-    // page (which may still see the session, e.g. offline) decides.
     return false;
   }
   return client.session() !== null;
+}
+
+// A server out of reach is no revocation (as for a refresh, only the server's
+// word ends a session): a retryable failure of `profile()` (network, timeout,
+// 5xx) leaves the session to `accessToken()`, which goes on offline while the
+// token is unexpired, as later navigations do. pos-auth/angular's guard
+// decides the same.
+function offline(error, client) {
+  if (error?.retryable && client.session() !== null) return client.accessToken();
+  throw error;
 }
