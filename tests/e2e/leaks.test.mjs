@@ -54,7 +54,9 @@ async function measureInPage() {
     globalThis.gc();
     await new Promise((r) => setTimeout(r, 50));
   }
-  const exports = globalThis.__wasmExports;
+  // The package's module, by its externref table: the entry's 138-byte
+  // decoder (decode_wasm.wat) is an instance too, with a memory of its own.
+  const exports = globalThis.__wasmExports.filter((e) => Object.values(e).some((v) => v instanceof WebAssembly.Table));
   const values = exports.flatMap((e) => Object.values(e));
   const memory = values.find((v) => v instanceof WebAssembly.Memory);
   const tables = values.filter((v) => v instanceof WebAssembly.Table).map((t) => t.length);
