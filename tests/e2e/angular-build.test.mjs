@@ -16,7 +16,7 @@ import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { chromium, firefox, webkit } from "./drivers.mjs";
-import { installPackedPackage, repo } from "./harness.mjs";
+import { assertLoadsWithout, installPackedPackage, repo } from "./harness.mjs";
 import { newTenant, useEmulator } from "../support/emulator.mjs";
 import { eventually } from "../support/wait.mjs";
 
@@ -175,3 +175,7 @@ async function tillInAngular(browser, variant) {
     }
   }), "disposed");
 }
+
+test("pos-auth alone needs no Angular: it loads where Angular is not installed", () => {
+  assertLoadsWithout(app, "pos-auth/angular", "@angular/core");
+});

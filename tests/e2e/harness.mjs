@@ -2,7 +2,8 @@
 // (no downloaded browser) next to the emulator (support/emulator.mjs), and
 // install the packed package into a throwaway app.
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -21,6 +22,28 @@ export function installPackedPackage(app) {
   const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: path.join(repo, "pkg") })
     .toString().trim().split("\n").pop();
   execFileSync("tar", ["xzf", path.join(app, tarball), "-C", modules, "--strip-components=1"]);
+}
+
+/**
+ * A framework binding's promise that `import "pos-auth"` never needs the
+ * framework: the package installed in `app` is copied where `peer` is not
+ * installed; there the core loads and makes a client, and `entry` (the
+ * binding) fails to find `peer`, which shows the install really lacks it.
+ */
+export function assertLoadsWithout(app, entry, peer) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `pos-auth-no-${peer.replace(/\W/g, "-")}-`));
+  try {
+    cpSync(path.join(app, "node_modules/pos-auth"), path.join(dir, "node_modules/pos-auth"), { recursive: true });
+    const script = `
+      const { AuthClient } = await import("pos-auth");
+      new AuthClient({ baseUrl: "https://pos.example", storage: "memory" }).dispose();
+      const binding = await import(${JSON.stringify(entry)}).then(() => "loaded", (e) => e.code + " " + e.message);
+      console.log(JSON.stringify({ binding }));`;
+    const { binding } = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir }).toString());
+    assert.match(binding, new RegExp(`^ERR_MODULE_NOT_FOUND .*'${peer}'`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Flags for exact heap figures and a `gc()` to call before reading them. */
