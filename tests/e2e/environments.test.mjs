@@ -31,7 +31,8 @@ const PAGES = {
     console.warn("env-test: worker console reaches the test");
     try {
       const { AuthClient } = await import("/pkg/index.js");
-      const client = new AuthClient({ baseUrl: base + "/portos" });
+      // idleLock: where there is no input (no document) it never fires.
+      const client = new AuthClient({ baseUrl: base + "/portos", idleLock: 1 });
       client.onChange((e) => postMessage({ type: e.type, token: e.session?.accessToken ?? null }));
       await client.login(${JSON.stringify(PORTOS_USER)});
     } catch (e) {
@@ -225,6 +226,10 @@ test("a module Worker: background refresh, and the session in memory without a w
     assert.ok(refreshed, `no background refresh in the worker within 9 s; events: ${JSON.stringify(types)}`);
     assert.notEqual(refreshed.token, signedIn.token, "the refresh brought a new token");
     assert.ok(await tenant.refreshes() >= 1, "the emulator saw the refresh");
+  });
+
+  await t.test("idleLock never fires in a Worker, where there is no input", () => {
+    assert.ok(!types.includes("locked"), `a 1 s idleLock locked a Worker's session: ${JSON.stringify(types)}`);
   });
 
   await t.test("no sessionStorage warning", () => {
