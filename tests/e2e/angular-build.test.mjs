@@ -1,9 +1,9 @@
 // pos-auth/angular through Angular's own production build: the till of
 // tests/angular/ (standalone components, provideAuth, the interceptor on
 // HttpClient, the guard on the till's route) built by @angular/build's
-// application builder, as `ng build` runs it, once with zone.js and once
-// zoneless, then driven in Chromium, Firefox ESR and WebKitGTK against the
-// emulator.
+// application builder, as `ng build` runs it, once with zone.js (HttpClient's
+// default XHR backend) and once zoneless (its fetch backend, withFetch), then
+// driven in Chromium, Firefox ESR and WebKitGTK against the emulator.
 //
 // The Angular CLI needs Node ≥ 22.22: tests/angular/ has its own npm
 // packages (installed by .ci/setup from its lock file), among them the `node`

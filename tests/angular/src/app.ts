@@ -7,7 +7,7 @@
 // baseUrl (a path on the page's origin), `elsewhere` a URL outside it. `window.till`
 // hands the test what it checks: the app, HttpClient, the client.
 import { ApplicationRef, Component, inject, signal } from "@angular/core";
-import { HttpClient, provideHttpClient, withInterceptors } from "@angular/common/http";
+import { HttpClient, provideHttpClient, withInterceptors, type HttpFeature, type HttpFeatureKind } from "@angular/common/http";
 import { ActivatedRoute, Router, RouterOutlet, provideRouter, withHashLocation, type Routes } from "@angular/router";
 import { firstValueFrom } from "rxjs";
 import { AUTH_CLIENT, authGuard, authInterceptor, injectSession, provideAuth } from "pos-auth/angular";
@@ -75,11 +75,14 @@ const routes: Routes = [
   { path: "", pathMatch: "full", redirectTo: "till" },
 ];
 
-export const providers = [
-  provideAuth({ baseUrl: base }, { signInPath: "/login" }),
-  provideHttpClient(withInterceptors([authInterceptor])),
-  provideRouter(routes, withHashLocation()),
-];
+/** The app's providers; `http`: HttpClient's own features (its backend). */
+export function providers(...http: HttpFeature<HttpFeatureKind>[]) {
+  return [
+    provideAuth({ baseUrl: base }, { signInPath: "/login" }),
+    provideHttpClient(withInterceptors([authInterceptor]), ...http),
+    provideRouter(routes, withHashLocation()),
+  ];
+}
 
 /** For the test: what it drives and reads, on `window.till`. */
 export function expose(app: ApplicationRef) {
