@@ -118,6 +118,23 @@ async function tillInAngular(browser, variant) {
   await eventually("the signal to follow the refresh", async () => (await text(page, "token")) === fresh);
   current = fresh;
 
+  // A 401 to a token that was refreshed while the request was in flight: the
+  // retry goes at once with the current token, with no second refresh.
+  await tenant.clearLog();
+  await tenant.fault({ method: "GET", path: "/portos/api/auth", delayMs: 600, status: 401 });
+  const inFlight = await page.run(async (base) => {
+    const answer = window.till.get(`${base}/api/auth`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await window.till.client.refresh();
+    return answer;
+  }, base);
+  assert.deepEqual(inFlight, { status: 200 });
+  const meanwhile = await token(page);
+  assert.notEqual(meanwhile, current);
+  assert.deepEqual(await bearers(tenant), [`Bearer ${current}`, `Bearer ${meanwhile}`], "the retry carried the token refreshed meanwhile");
+  assert.equal(await tenant.refreshes(), 1, "the refresh made during the flight, and no other");
+  current = meanwhile;
+
   // A background refresh (4 s tokens refresh after about 2 s, on the
   // client's own timer): the app is stable again after it.
   await tenant.config({ tokenLifetime: 4 });
