@@ -57,10 +57,12 @@ function addExtraHeaders(headers, gate) {
   for (const [name, value] of gate.headers) if (!headers.has(name)) headers.set(name, value);
 }
 
+// The session whose token may go out: a fresh token needs no call into
+// wasm; else Rust answers, throwing AuthError "disposed" when it is.
+const currentSession = (gate) => (gate.session && Date.now() < gate.until ? gate.session : gate.rust.token());
+
 export async function authFetch(gate, input, init) {
-  // A fresh token needs no call into wasm; else Rust answers, throwing
-  // AuthError "disposed" when it is.
-  const session = gate.session && Date.now() < gate.until ? gate.session : gate.rust.token();
+  const session = currentSession(gate);
   const replayable = !(init?.body instanceof ReadableStream);
   const plain = typeof input === "string" && (init == null || (typeof init === "object" && init.headers === undefined)) && plainUrl(gate, input);
   const send = plain ? plainSend(plain, init, gate.extra) : generalSend(gate, input, init, replayable);
@@ -106,7 +108,7 @@ export function authorize(gate, input, send) {
 }
 
 async function authorized(gate, send) {
-  const session = gate.session && Date.now() < gate.until ? gate.session : gate.rust.token();
+  const session = currentSession(gate);
   // [what send settled with, whether it rejected]
   const [answer, failed] = await withToken(gate, session, (token) => send(token, gate.extra).then((ok) => [ok], (fail) => [fail, 1]),
     ([answer]) => answer?.status === 401, true);
