@@ -169,6 +169,30 @@ async function tillInAngular(browser, variant) {
   await eventually("the sign-in page again", () => text(page, "login"));
   await page.run(() => document.getElementById("sign-in").click());
   assert.equal(await eventually("the till again", () => text(page, "profile")), "999");
+
+  // A valid stored session: after a reload the guard asks the server once
+  // (profile, a GET of /api/auth as the till's own call is), and later
+  // navigations take accessToken() alone: one GET more per till shown.
+  const tillGets = async () => (await tenant.requests("GET", "/portos/api/auth")).length;
+  await tenant.clearLog();
+  await page.run(() => {
+    window.reloading = true;
+    setTimeout(() => location.reload(), 0);
+  });
+  const shown = () => page.run(() => !window.reloading && document.getElementById("profile")?.textContent === "999" && window.tillShown);
+  assert.equal(await eventually("the reloaded till", shown), 1);
+  assert.equal(await tillGets(), 2, "the guard's check and the till's own call");
+  await page.run(() => {
+    location.hash = "#/login";
+  });
+  await eventually("the sign-in page on the way", () => text(page, "login"));
+  await page.run(() => {
+    location.hash = "#/till";
+  });
+  assert.equal(await eventually("the till once more", async () => (await shown()) === 2 && 2), 2);
+  assert.equal(await tillGets(), 3, "a later navigation asked the server nothing");
+  assert.deepEqual(new Set(await bearers(tenant)), new Set([`Bearer ${await token(page)}`]));
+
   await tenant.control("POST", "revoke");
   await tenant.clearLog();
   await page.run(() => {
