@@ -108,8 +108,8 @@ for (const [engine, launch] of [["Firefox", firefox], ["WebKit", webkit]]) {
 
       // Tokens live 3–4 s and refresh at half-life: a rotation every 1.5–2 s.
       await new Promise((r) => setTimeout(r, 5000));
-      const tokens = await Promise.all([first, second].map((p) => p.run(() => window.client.session()?.accessToken)));
-      await assertSharedSession(tenant, signedInAt, tokens);
+      const read = () => Promise.all([first, second].map((p) => p.run(() => window.client.session()?.accessToken)));
+      await assertSharedSession(tenant, signedInAt, read);
 
       await first.run(() => window.client.logout());
       await eventually("the duplicate to sign out", () => second.run(() => window.client.session() === null), { timeout: 3000 });

@@ -9,6 +9,7 @@ import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { repo, useEmulator } from "../support/emulator.mjs";
+import { eventually } from "../support/wait.mjs";
 
 export { repo };
 
@@ -80,15 +81,18 @@ export function emulatorAndBrowser(browserArgs = [], { www } = {}) {
  * What duplicated tabs sharing one session must show at the emulator
  * `tenant` since `signedInAt`, with 4 s tokens refreshed at half-life (their
  * `exp` is whole seconds, so a rotation comes every 1.5–2 s): both tabs hold
- * the same, newest token (`tokens`, one a tab), at least one refresh, at most
+ * the same, newest token (`readTokens()` gives one a tab), at least one refresh, at most
  * one per rotation for both tabs together (tabs that each refreshed would
  * show about twice as many), and no refresh token sent twice (the tab that
  * waited for the lock took its peer's rotation instead of spending the old
  * token again).
  */
-export async function assertSharedSession(tenant, signedInAt, tokens) {
-  assert.ok(tokens[0], "the first tab is still signed in");
+export async function assertSharedSession(tenant, signedInAt, readTokens) {
+  // Read until the tabs agree: a rotation can fall between the two reads.
+  let tokens = await readTokens();
+  await eventually("the tabs to agree", async () => (tokens = await readTokens())[0] === tokens[1], { timeout: 1000 }).catch(() => {});
   assert.equal(tokens[0], tokens[1], "both tabs hold the newest token");
+  assert.ok(tokens[0], "the first tab is still signed in");
   const rotations = Math.floor((Date.now() - signedInAt) / 1500);
   const refreshes = await tenant.refreshes();
   assert.ok(refreshes >= 1 && refreshes <= rotations, `one refresh per rotation for both tabs: ${refreshes} refreshes in ${rotations} rotations`);

@@ -34,8 +34,8 @@ test("duplicated tabs refresh once per rotation and keep the same token", async 
   // seconds, so a token lives 3–4 s and a rotation comes every 1.5–2 s.
   // Wait for at least two; a slow machine may fit in more.
   await first.waitForTimeout(5000);
-  const tokens = await Promise.all([first, second].map((p) => p.evaluate(() => window.client.session()?.accessToken)));
-  await assertSharedSession(tenant, signedInAt, tokens);
+  const read = () => Promise.all([first, second].map((p) => p.evaluate(() => window.client.session()?.accessToken)));
+  await assertSharedSession(tenant, signedInAt, read);
   assert.ok(!(await second.evaluate(() => window.events.includes("expired"))), "no tab lost its session");
 
   // Signing out in one tab signs the other out.
