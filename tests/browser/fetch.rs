@@ -371,10 +371,10 @@ async fn fetch_abort_passes_through_as_abort_error() {
 #[wasm_bindgen_test]
 async fn fetch_does_not_apply_the_timeout_option() {
     let t = tenant();
-    let (client, _, _) = signed_in(&t, r#","timeout":300"#).await;
+    let (client, _, _) = signed_in(&t, r#","timeout":1000"#).await;
     fault(
         &t,
-        r#"{"method":"GET","path":"/portos/api/auth","delayMs":800}"#,
+        r#"{"method":"GET","path":"/portos/api/auth","delayMs":1500}"#,
     )
     .await;
     let r = response(client.fetch(format!("{t}/portos/api/auth").into(), JsValue::UNDEFINED)).await;

@@ -88,7 +88,7 @@ async fn secrets_password_never_in_storage_errors_events_or_console() {
     let t = tenant();
     // Distinctive wrong passwords, built at run time, one per fault.
     let secret = format!("Qz{}-tajné", (js_sys::Math::random() * 1e12) as u64);
-    let o = options(&t, r#","timeout":300"#);
+    let o = options(&t, r#","timeout":1000"#);
     let client = AuthClient::new(o).unwrap();
     let (events, _) = listen(&client);
     // A listener that logs every event, as apps do, and one that throws.
@@ -101,7 +101,7 @@ async fn secrets_password_never_in_storage_errors_events_or_console() {
         r#"{"method":"POST","path":"/portos/api/auth","status":500,"body":{"title":"boom"}}"#,
         r#"{"method":"POST","path":"/portos/api/auth","action":"html","status":502}"#,
         r#"{"method":"POST","path":"/portos/api/auth","status":429,"headers":{"Retry-After":"7"}}"#,
-        r#"{"method":"POST","path":"/portos/api/auth","delayMs":800,"status":200,"body":{}}"#,
+        r#"{"method":"POST","path":"/portos/api/auth","delayMs":2500,"status":200,"body":{}}"#,
         r#"{"method":"POST","path":"/portos/api/auth","action":"truncate"}"#,
         r#"{"method":"POST","path":"/portos/api/auth","action":"huge"}"#,
         r#"{"method":"POST","path":"/portos/api/auth","status":200,"body":{"tokenId":5}}"#,

@@ -275,7 +275,7 @@ async fn a_hostile_page_fetch_is_an_auth_error_never_a_trap() {
         };
         for &op in ops {
             let t = tenant();
-            let (client, _, _) = signed_in(&t, r#","timeout":300,"autoRefresh":false"#).await;
+            let (client, _, _) = signed_in(&t, r#","timeout":1000,"autoRefresh":false"#).await;
             let wrapper = FetchWrapper::install(code_);
             let p = match op {
                 "login" => client.login(portos_credentials()),
@@ -283,8 +283,8 @@ async fn a_hostile_page_fetch_is_an_auth_error_never_a_trap() {
                 "refresh" => client.refresh(),
                 _ => client.logout(),
             };
-            // timeout is 300 ms: every case settles well within 800 ms.
-            let outcome = within(p, 800).await;
+            // timeout is 1 s: every case settles well within 2.5 s.
+            let outcome = within(p, 2500).await;
             drop(wrapper);
             let case = format!("{op}, page fetch {name}");
             match outcome {
@@ -328,7 +328,7 @@ async fn a_hostile_page_fetch_is_an_auth_error_never_a_trap() {
         format!("{}/elsewhere", tenant()),
     ] {
         let wrapper = FetchWrapper::install(PAGE_FETCHES[0].1);
-        let outcome = within(client.fetch(url.clone().into(), JsValue::UNDEFINED), 800).await;
+        let outcome = within(client.fetch(url.clone().into(), JsValue::UNDEFINED), 2500).await;
         drop(wrapper);
         match outcome {
             Some(Err(e)) if e.is_instance_of::<js_sys::TypeError>() && !is_trap(&e) => {}
