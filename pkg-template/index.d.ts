@@ -602,8 +602,9 @@ export class AuthClient<B extends Backend = "portos"> {
    * and its promise as it is.
    *
    * @throws {@link AuthError} `"no_session"` (nothing is sent),
-   * `"session_expired"` when a needed refresh ended the session, `"disposed"`;
-   * anything else `send` rejected with.
+   * `"session_expired"` when a needed refresh ended the session, `"disposed"`
+   * (for every URL), `"invalid_argument"` when `send` is no function;
+   * anything else `send` threw or rejected with.
    */
   authorize<T>(url: string | URL, send: (token: string | null, headers: Record<string, string>) => Promise<T>): Promise<T>;
 

@@ -137,3 +137,39 @@ async fn authorize_retries_with_a_token_that_changed_while_in_flight() {
     assert_eq!(calls.get(1).as_string(), Some(token_of(&refreshed)));
     client.dispose();
 }
+
+#[wasm_bindgen_test]
+async fn authorize_refuses_bad_input_as_a_rejection_for_every_url() {
+    let t = tenant();
+    let (client, _, _) = signed_in(&t, "").await;
+    let under = format!("{t}/portos/api/auth");
+    let outside = format!("{}/elsewhere", tenant());
+    for url in [&under, &outside] {
+        for bad in [JsValue::from(42), JsValue::NULL, JsValue::UNDEFINED] {
+            let e = rejects_with(client.authorize(url.into(), bad), "invalid_argument").await;
+            assert!(
+                get_str(&e, "message").unwrap().contains("function"),
+                "{}",
+                stringify(&e)
+            );
+        }
+        // A send that throws at once rejects the call with what it threw.
+        let throws = Function::new_no_args("throw 'thrown by send (expected by the test)';");
+        let e = rejects(authorize(&client, url, &throws)).await;
+        assert_eq!(
+            e.as_string().as_deref(),
+            Some("thrown by send (expected by the test)")
+        );
+    }
+    // The client is intact: a good send still gets the token.
+    let (send, calls) = sender(&under);
+    let answer = await_js(authorize(&client, &under, &send)).await.unwrap();
+    assert_eq!(num(&answer, "status"), Some(200.0));
+    assert_eq!(calls.length(), 1);
+    client.dispose();
+    for url in [&under, &outside] {
+        let (send, calls) = sender(url);
+        rejects_with(authorize(&client, url, &send), "disposed").await;
+        assert_eq!(calls.length(), 0, "a disposed client sent {url}");
+    }
+}

@@ -92,7 +92,13 @@ pub fn auth_fetch(rc: &Shared, input: &JsValue, init: &JsValue) -> Promise {
 }
 
 /// `fetch`'s decisions for a binding's own transport (`web::fetch::authorize`).
+/// A `send` that is no function is refused for every URL, as a rejection.
 pub fn authorize(rc: &Shared, url: &JsValue, send: &JsValue) -> Promise {
+    if !send.is_function() {
+        return Promise::reject(&convert::error(&AuthError::invalid(
+            "authorize needs a function",
+        )));
+    }
     let gate = rc.borrow().fetch_gate.clone();
     fetch::authorize(&gate, url, send)
 }

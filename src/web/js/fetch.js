@@ -97,18 +97,20 @@ async function withToken(gate, session, send, denied, replayable) {
 // and returning a promise.
 // Outside the base `send(null)` runs as it is; under it, a `send` that
 // resolves or rejects with a `status` of 401 is a 401, and the last answer
-// settles the call the way `send` did.
-export function authorize(gate, input, send) {
+// settles the call the way `send` did. Async, so that a `send` that throws
+// rejects the call instead of throwing through the wasm that called this.
+export async function authorize(gate, input, send) {
+  // As for fetch, first: a disposed client sends nothing, anywhere.
+  const session = currentSession(gate);
   let url;
   try {
     url = new URL(input, globalThis.location?.href);
   } catch {}
   // Not ours: sent at once, as it is.
-  return url && under(url, gate) ? authorized(gate, send) : send(null);
+  return url && under(url, gate) ? authorized(gate, session, send) : send(null);
 }
 
-async function authorized(gate, send) {
-  const session = currentSession(gate);
+async function authorized(gate, session, send) {
   // [what send settled with, whether it rejected]
   const [answer, failed] = await withToken(gate, session, (token) => send(token, gate.extra).then((ok) => [ok], (fail) => [fail, 1]),
     ([answer]) => answer?.status === 401, true);
