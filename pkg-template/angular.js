@@ -44,11 +44,11 @@ function appState(client, owned, signInPath) {
   const server = isPlatformServer(inject(PLATFORM_ID));
   // On the server the session is null whatever the client holds: the server
   // cannot know the browser's session (as pos-auth/react's getServerSnapshot).
-  const state = { client, signInPath, session: signal(server ? null : client.session()), unchecked: false };
+  const initial = server ? null : client.session();
   // A session there already was restored from storage: the guard checks it
   // with the server once. Any change after that (a sign-in, a refresh) was
   // the server's own word.
-  state.unchecked = !server && state.session() !== null;
+  const state = { client, signInPath, session: signal(initial), unchecked: initial !== null };
   let stop = () => {};
   if (!server) {
     // Subscribed from Angular's zone (a no-op run when zoneless): the core
